@@ -1,0 +1,87 @@
+"""Bring a database to a working site: migrations, static files, home page, admin."""
+
+import os
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+
+ADMIN_USERNAME = "admin"
+
+
+def prepare_site(load_demo=True, echo=print):
+    """Idempotent: running it again changes nothing that is already in place."""
+    echo("Migrating the database…")
+    call_command("migrate", interactive=False, verbosity=0)
+    echo("Collecting static files…")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    ensure_home_page()
+    if load_demo:
+        from newsdesk.demo.loader import load_demo as load
+
+        count = load(echo=echo)
+        if count:
+            echo(f"Loaded the demo newsroom: {count} stories.")
+    ensure_admin(echo)
+
+
+@transaction.atomic
+def ensure_home_page():
+    """Give the default site a newsdesk home page, replacing Wagtail's welcome page."""
+    from wagtail.models import Page, Site
+
+    from newsdesk.stories.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        welcome = Page.objects.filter(depth=2, slug="home").exclude(
+            content_type__model="homepage", content_type__app_label="stories"
+        )
+        for page in welcome:
+            if not page.get_children().exists():
+                page.delete()
+        home = root.add_child(instance=HomePage(title="Home", slug="home"))
+        home.save_revision().publish()
+    base_url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    hostname = base_url.hostname or "localhost"
+    port = base_url.port or (443 if base_url.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True)
+    elif site.root_page_id != home.pk or (site.hostname, site.port) == ("localhost", 80):
+        # Wagtail's first site is localhost:80; full URLs (feeds, share
+        # links outside a request) should name the address the site runs on.
+        site.root_page = home
+        site.hostname, site.port = hostname, port
+        site.save()
+    return home
+
+
+def ensure_admin(echo=print):
+    """Create the admin account once; print how to log in every time."""
+    user_model = get_user_model()
+    password_file = settings.DATA_DIR / "admin_password"
+    user = user_model.objects.filter(username=ADMIN_USERNAME).first()
+    if user is None and user_model.objects.filter(is_superuser=True).exists():
+        return
+    if user is None:
+        password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@localhost", password)
+        if not os.environ.get("NEWSDESK_ADMIN_PASSWORD"):
+            password_file.write_text(password)
+            password_file.chmod(0o600)
+        echo(f"Created the admin account: user {ADMIN_USERNAME!r}, password {password!r}")
+    elif os.environ.get("NEWSDESK_ADMIN_PASSWORD"):
+        if not user.check_password(os.environ["NEWSDESK_ADMIN_PASSWORD"]):
+            user.set_password(os.environ["NEWSDESK_ADMIN_PASSWORD"])
+            user.save(update_fields=["password"])
+        password_file.unlink(missing_ok=True)
+        echo(f"Admin login: user {ADMIN_USERNAME!r} with NEWSDESK_ADMIN_PASSWORD.")
+    elif password_file.exists() and user.check_password(password_file.read_text()):
+        echo(f"Admin login: user {ADMIN_USERNAME!r}, password {password_file.read_text()!r}")
+    else:
+        echo(f"Admin login: user {ADMIN_USERNAME!r} with the password you set.")

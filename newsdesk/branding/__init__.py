@@ -1,0 +1,1 @@
+"""Branding: the newsroom's settings, masthead, share links and page chrome."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BrandingConfig(AppConfig):
+    name = "newsdesk.branding"
+    label = "branding"
+    verbose_name = "Branding"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,154 @@
+"""The `newsdesk` command: its own subcommands, then Django's management commands."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+
+
+def setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    import django
+
+    django.setup()
+
+
+class NewsdeskGroup(click.Group):
+    """A click group that hands unknown subcommands to Django (`newsdesk migrate`)."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        return django_command(name)
+
+    def format_epilog(self, ctx, formatter):
+        formatter.write_paragraph()
+        formatter.write_text(
+            "Any Django management command also works: `newsdesk migrate`, "
+            "`newsdesk createsuperuser`, `newsdesk help` lists them."
+        )
+
+
+def django_command(name):
+    @click.command(
+        name,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        add_help_option=False,
+    )
+    @click.pass_context
+    def run_django_command(ctx):
+        from django.core.management import execute_from_command_line
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+        execute_from_command_line(["newsdesk", name, *ctx.args])
+
+    return run_django_command
+
+
+@click.group(cls=NewsdeskGroup)
+@click.version_option(package_name="newsdesk")
+def main():
+    """newsdesk: a news site with a wire desk."""
+
+
+@main.command()
+@click.option("--demo/--no-demo", default=True, help="Load the demo newsroom into an empty site.")
+def setup(demo):
+    """Migrate the database, collect static files, create the site and an admin account."""
+    setup_django()
+    from newsdesk.bootstrap import prepare_site
+
+    prepare_site(load_demo=demo, echo=click.echo)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--web-workers", default=2, show_default=True, type=int, help="Web server processes.")
+@click.option("--demo/--no-demo", default=True, help="Load the demo newsroom into an empty site.")
+def run(host, port, web_workers, demo):
+    """Set up, then serve the site and run the background worker until Ctrl-C."""
+    # Plain HTTP on a laptop cannot carry secure-only cookies; a deployment
+    # behind HTTPS runs gunicorn itself and keeps them on.
+    os.environ.setdefault("NEWSDESK_SECURE_COOKIES", "0")
+    os.environ.setdefault("NEWSDESK_BASE_URL", f"http://{host}:{port}")
+    setup_django()
+    from newsdesk.bootstrap import prepare_site
+
+    prepare_site(load_demo=demo, echo=click.echo)
+    web = [
+        sys.executable, "-m", "gunicorn", "newsdesk.wsgi",
+        "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
+        "--access-logfile", "-", "--graceful-timeout", "5",
+    ]
+    worker = [sys.executable, "-m", "newsdesk", "worker"]
+    processes = [subprocess.Popen(web), subprocess.Popen(worker)]
+    click.echo(f"\nnewsdesk is running: site http://{host}:{port}/  admin http://{host}:{port}/admin/")
+    click.echo("Press Ctrl-C to stop.\n")
+    stop_all(processes)
+
+
+def raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def stop_all(processes):
+    """Wait until one process ends or Ctrl-C arrives, then stop them all."""
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    codes = [process.returncode for process in processes]
+    sys.exit(0 if all(code in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes) else 1)
+
+
+# The worker command that serves each task backend, by its dotted path.
+WORKER_COMMANDS = {
+    "django_tasks_db.DatabaseBackend": ["db_worker", "--no-startup-delay"],
+    "django_tasks_rq.RQBackend": ["rqworker", "--with-scheduler"],
+}
+
+
+@main.command()
+def worker():
+    """Run the background worker for the configured task backend."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend not in WORKER_COMMANDS:
+        raise click.ClickException(f"No worker is known for the task backend {backend!r}.")
+    name, *args = WORKER_COMMANDS[backend]
+    call_command(name, *args)
+
+
+@main.group()
+def demo():
+    """The demo newsroom."""
+
+
+@demo.command("load")
+@click.option("--force", is_flag=True, help="Load even when the site already has stories.")
+def demo_load(force):
+    """Load the demo newsroom: sections, authors and stories."""
+    setup_django()
+    from newsdesk.demo.loader import load_demo
+
+    count = load_demo(force=force, echo=click.echo)
+    click.echo(f"Loaded {count} demo stories." if count else "The site has stories: nothing loaded.")

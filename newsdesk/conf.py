@@ -1,0 +1,50 @@
+"""newsdesk's own settings: each has a default and one line of help.
+
+Read a setting with `conf.get(name)` where it is used, never at import
+time, so tests and deployments can override it in Django settings.
+docs/configuration.md lists them all (tests/test_docs.py checks).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings as django_settings
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: object
+    help: str
+
+
+SETTINGS = {
+    "NEWSDESK_EXCERPT_LENGTH": Setting(
+        160, "Longest Recent Posts excerpt, in characters, ellipsis included."
+    ),
+    "NEWSDESK_LIST_PAGE_SIZE": Setting(
+        12, "Stories per page on section, tag and author pages."
+    ),
+    "NEWSDESK_SERVE_MEDIA": Setting(
+        True, "Serve uploaded images from Django (the laptop mode); turn off behind a web server."
+    ),
+}
+
+
+def get(name):
+    """The value of newsdesk setting `name`: Django's settings first, then the default."""
+    return getattr(django_settings, name, SETTINGS[name].default)
+
+
+def from_environment(environ):
+    """The newsdesk settings given as environment variables, parsed by their default's type."""
+    values = {}
+    for name, setting in SETTINGS.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        if isinstance(setting.default, bool):
+            values[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif isinstance(setting.default, int):
+            values[name] = int(raw)
+        else:
+            values[name] = raw
+    return values

@@ -1,0 +1,1 @@
+"""Demo: the fictional newsroom a fresh install loads, so the site has stories to show."""

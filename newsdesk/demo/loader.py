@@ -1,0 +1,178 @@
+"""Load the demo newsroom (newsroom.json) into an empty site."""
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Site
+from wagtail.rich_text import RichText
+
+from newsdesk.branding.models import NewsroomSettings
+from newsdesk.stories.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    AuthorLink,
+    Correction,
+    SectionPage,
+)
+
+from . import images
+
+NEWSROOM_FILE = Path(__file__).with_name("newsroom.json")
+
+
+def read_newsroom(path=NEWSROOM_FILE):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_demo(force=False, echo=print, now=None, path=NEWSROOM_FILE):
+    """Load the demo into the default site; return how many stories it added.
+
+    Does nothing when the site already has stories (unless `force`), so
+    running `make run` twice never duplicates the demo.
+    """
+    if ArticlePage.objects.exists() and not force:
+        return 0
+    from newsdesk.bootstrap import ensure_home_page
+
+    newsroom = read_newsroom(path)
+    now = now or timezone.now()
+    home = ensure_home_page()
+    with transaction.atomic():
+        apply_site_settings(newsroom["site"], home)
+        collection = demo_collection()
+        sections = {item["slug"]: ensure_section(home, item) for item in newsroom["sections"]}
+        authors = {item["slug"]: ensure_author(item, collection) for item in newsroom["authors"]}
+    stories = newsroom["stories"]
+    added = 0
+    # Oldest first, so the page tree lists stories in publication order.
+    for number, story in enumerate(sorted(stories, key=lambda s: -s["minutes_ago"]), 1):
+        section = sections[story["section"]]
+        if ArticlePage.objects.child_of(section).filter(slug=story["slug"]).exists():
+            continue
+        with transaction.atomic():
+            add_story(section, story, authors, collection, now)
+        added += 1
+        if number % 10 == 0:
+            echo(f"  {number}/{len(stories)} demo stories")
+    return added
+
+
+def apply_site_settings(site_data, home):
+    site = Site.objects.get(root_page=home)
+    site.site_name = site_data["name"]
+    site.save()
+    settings = NewsroomSettings.for_site(site)
+    settings.site_name = site_data["name"]
+    settings.tagline = site_data.get("tagline", "")
+    settings.copyright_holder = site_data.get("copyright_holder", "")
+    settings.copyright_start_year = site_data.get("copyright_start_year")
+    settings.share_call_to_action = site_data.get("share_call_to_action", settings.share_call_to_action)
+    settings.save()
+
+
+def demo_collection():
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name="Demo newsroom").first()
+    return existing or root.add_child(name="Demo newsroom")
+
+
+def ensure_section(home, data):
+    section = SectionPage.objects.child_of(home).filter(slug=data["slug"]).first()
+    if section is None:
+        section = home.add_child(
+            instance=SectionPage(title=data["name"], slug=data["slug"], description=data["description"])
+        )
+        section.save_revision().publish()
+    return section
+
+
+def ensure_author(data, collection):
+    author = Author.objects.filter(slug=data["slug"]).first()
+    if author is not None:
+        return author
+    photo = save_image(f"{data['name']}", f"author-{data['slug']}.png", images.portrait(data["name"]), collection)
+    author = Author(name=data["name"], slug=data["slug"], bio=data.get("bio", ""), photo=photo)
+    author.links = [AuthorLink(label=link["label"], url=link["url"]) for link in data.get("links", [])]
+    author.save()
+    return author
+
+
+def save_image(title, filename, content, collection):
+    image_model = get_image_model()
+    image = image_model(title=title, collection=collection)
+    image.file = ImageFile(_named_bytes(content, filename), name=filename)
+    image.save()
+    return image
+
+
+def _named_bytes(content, filename):
+    handle = io.BytesIO(content)
+    handle.name = filename
+    return handle
+
+
+def body_blocks(blocks):
+    stream = []
+    for block in blocks:
+        if block["type"] == "paragraph":
+            stream.append(("paragraph", RichText(f"<p>{escape(block['text'])}</p>")))
+        elif block["type"] == "heading":
+            stream.append(("heading", block["text"]))
+        elif block["type"] == "quote":
+            stream.append(("quote", {"quote": block["text"], "attribution": block.get("attribution", "")}))
+    return stream
+
+
+def add_story(section, story, authors, collection, now):
+    published = now - timedelta(minutes=story["minutes_ago"])
+    image_data = story.get("image") or {}
+    lead = save_image(
+        story["headline"],
+        f"{story['slug']}.jpg",
+        images.lead_image(story["slug"], story["section"]),
+        collection,
+    )
+    article = ArticlePage(
+        title=story["headline"],
+        slug=story["slug"],
+        standfirst=story.get("standfirst", ""),
+        search_description=story.get("standfirst", ""),
+        lead_image=lead,
+        lead_image_caption=image_data.get("caption", ""),
+        lead_image_credit=image_data.get("credit", ""),
+        body=body_blocks(story["body"]),
+        source_name=(story.get("source") or {}).get("name", ""),
+        source_url=(story.get("source") or {}).get("url", ""),
+    )
+    article.article_authors = [ArticleAuthor(author=authors[slug]) for slug in story["authors"]]
+    correction = story.get("correction")
+    if correction:
+        article.corrections = [
+            Correction(
+                corrected_at=published + timedelta(minutes=correction["minutes_after_publication"]),
+                note=correction["note"],
+            )
+        ]
+    section.add_child(instance=article)
+    article.tags.add(*story.get("tags", []))
+    article.save()
+    revision = article.save_revision()
+    revision.publish()
+    # Publishing stamps "now"; the demo wants its stories spread over days.
+    updated = published
+    if correction:
+        updated = published + timedelta(minutes=correction["minutes_after_publication"])
+    ArticlePage.objects.filter(pk=article.pk).update(
+        first_published_at=published, last_published_at=updated, latest_revision_created_at=updated
+    )
+    revision.__class__.objects.filter(pk=revision.pk).update(created_at=updated)
+    return article

@@ -1,0 +1,1 @@
+"""Stories: the content model (home, sections, articles, authors) and reader pages."""

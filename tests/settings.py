@@ -1,0 +1,18 @@
+"""Settings for the test suite: newsdesk's own, with a throwaway data folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("NEWSDESK_DATA_DIR", tempfile.mkdtemp(prefix="newsdesk-test-"))
+os.environ.setdefault("NEWSDESK_SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from newsdesk.settings import *  # noqa: E402,F403
+
+# The tests render pages without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ALLOWED_HOSTS = ["*"]
