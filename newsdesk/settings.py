@@ -211,6 +211,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every page save at INFO: too loud for the console.
         "wagtail": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }
 

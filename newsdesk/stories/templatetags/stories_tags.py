@@ -1,6 +1,7 @@
 """Template tags for reader pages: bylines, ages, share links, Recent Posts."""
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from wagtail.models import Site
 
@@ -20,8 +21,16 @@ def age(when):
     if when is None:
         return ""
     return format_html(
-        '<time class="age" datetime="{}" data-age>{}</time>', when.isoformat(), age_in_words(when)
+        '<time class="age" datetime="{}" data-age>{}</time>', machine_time(when), age_in_words(when)
     )
+
+
+@register.filter
+def machine_time(when):
+    """The value of a <time datetime>: ISO 8601 to the second, with its offset."""
+    if when is None:
+        return ""
+    return timezone.localtime(when).isoformat(timespec="seconds")
 
 
 @register.filter

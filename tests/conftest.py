@@ -1,0 +1,105 @@
+"""Fixtures shared by the whole suite: the demo newsroom and a running site."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.support import REPO_ROOT, free_port, newsdesk_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the demo newsroom, loaded once for the session."""
+    from newsdesk.bootstrap import ensure_home_page
+    from newsdesk.demo.loader import load_demo
+
+    with django_db_blocker.unblock():
+        ensure_home_page()
+        load_demo(echo=lambda *args: None)
+
+
+@pytest.fixture(scope="session")
+def site_environment(tmp_path_factory):
+    """Environment for a newsdesk process of its own, in a fresh data folder."""
+    data_dir = tmp_path_factory.mktemp("site-data")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("NEWSDESK_", "DJANGO_"))
+    }
+    env.update(
+        NEWSDESK_DATA_DIR=str(data_dir),
+        NEWSDESK_SECURE_COOKIES="0",
+        NEWSDESK_ADMIN_PASSWORD="correct-horse-battery",
+        DJANGO_SETTINGS_MODULE="newsdesk.settings",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def running_site(site_environment):
+    """The demo site as `make run` serves it: set up, then gunicorn on a free port."""
+    port = free_port()
+    env = dict(site_environment, NEWSDESK_BASE_URL=f"http://127.0.0.1:{port}")
+    subprocess.run(newsdesk_command("setup"), env=env, check=True, capture_output=True, timeout=600)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base_url + "/", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("The site did not start within 60 seconds.")
+        time.sleep(0.3)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def reader_pages(running_site):
+    """One URL of each kind of reader page on the running demo site."""
+    home = httpx.get(running_site + "/").text
+    article = re.search(r'<h2 id="lead-story-title" class="lead-headline"><a href="([^"]+)"', home).group(1)
+    section = re.search(r'<nav class="sections-nav".*?<a href="([^"]+)"', home, re.S).group(1)
+    article_html = httpx.get(running_site + article).text
+    author = re.search(r'href="(/authors/[^"]+)"', article_html).group(1)
+    tag = re.search(r'href="(/tags/[^"]+)"', article_html).group(1)
+    return {
+        "home": "/",
+        "section": section,
+        "article": article,
+        "author": author,
+        "tag": tag,
+        "section page 2": section + "?page=2",
+        "not found": "/no-such-page/",
+    }
+
+
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Screenshots of the reader pages: {SCREENSHOTS}")
