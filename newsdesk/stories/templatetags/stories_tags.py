@@ -48,8 +48,13 @@ def byline(article):
 
 
 @register.inclusion_tag("stories/includes/story_card.html", takes_context=True)
-def story_card(context, story, show_section=True):
-    return {"story": story, "show_section": show_section, "request": context.get("request")}
+def story_card(context, story, show_section=True, heading_level=3):
+    return {
+        "story": story,
+        "show_section": show_section,
+        "heading_tag": f"h{heading_level}",
+        "request": context.get("request"),
+    }
 
 
 def _newsroom(context):
