@@ -26,6 +26,18 @@ SETTINGS = {
     "NEWSDESK_SERVE_MEDIA": Setting(
         True, "Serve uploaded images from Django (the laptop mode); turn off behind a web server."
     ),
+    "NEWSDESK_FEED_FULL_TEXT": Setting(
+        True, "Feeds carry each story's full text; off, they carry the standfirst only."
+    ),
+    "NEWSDESK_FEED_ITEMS": Setting(30, "Stories in each feed."),
+    "NEWSDESK_WIRE_CANONICAL": Setting(
+        "own", "Canonical link of a republished wire story: 'own' (this site's URL) or 'source'."
+    ),
+    "NEWSDESK_API_PAGE_SIZE": Setting(20, "Items per page in the content API (a request may ask for up to 100)."),
+    "NEWSDESK_WEBHOOK_TIMEOUT": Setting(10, "Seconds a webhook receiver has to answer."),
+    "NEWSDESK_WEBHOOK_MAX_ATTEMPTS": Setting(
+        6, "Deliveries of one webhook event before it is given up (back-off doubles from 30 s)."
+    ),
 }
 
 

@@ -19,4 +19,9 @@ if conf.get("NEWSDESK_SERVE_MEDIA"):
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("", include("newsdesk.seo.urls")),
+    path("", include("newsdesk.feeds.urls")),
+    path("api/", include("newsdesk.api.urls")),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,1 @@
+"""API: a read-only JSON API for published stories, sections and authors."""

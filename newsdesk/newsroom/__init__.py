@@ -1,0 +1,1 @@
+"""Newsroom: roles, the editorial workflow, scheduled work, and what happens on unpublish."""

@@ -1,0 +1,1 @@
+"""SEO: sitemaps, robots.txt, structured data, social cards and canonical links."""
