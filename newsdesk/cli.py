@@ -125,17 +125,27 @@ WORKER_COMMANDS = {
 
 
 @main.command()
-def worker():
-    """Run the background worker for the configured task backend."""
+@click.option("--no-scheduler", is_flag=True, help="Run tasks only; leave periodic jobs to other workers.")
+def worker(no_scheduler):
+    """Run the background worker: queued tasks, plus periodic jobs (scheduled publishing…)."""
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
+
+    from newsdesk.newsroom.periodic import Scheduler
 
     backend = settings.TASKS["default"]["BACKEND"]
     if backend not in WORKER_COMMANDS:
         raise click.ClickException(f"No worker is known for the task backend {backend!r}.")
     name, *args = WORKER_COMMANDS[backend]
-    call_command(name, *args)
+    scheduler = None if no_scheduler else Scheduler()
+    if scheduler:
+        scheduler.start()
+    try:
+        call_command(name, *args)
+    finally:
+        if scheduler:
+            scheduler.stop()
 
 
 @main.group()

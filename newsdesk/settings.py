@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "newsdesk.stories.gone.GoneMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -217,6 +218,7 @@ LOGGING = {
         # Wagtail logs every page save at INFO: too loud for the console.
         "wagtail": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

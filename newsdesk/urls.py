@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from newsdesk import conf
+from newsdesk.stories.search import search
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -23,5 +24,6 @@ urlpatterns += [
     path("", include("newsdesk.seo.urls")),
     path("", include("newsdesk.feeds.urls")),
     path("api/", include("newsdesk.api.urls")),
+    path("search/", search, name="search"),
     path("", include(wagtail_urls)),
 ]

@@ -1,1 +1,1 @@
-"""Newsroom: roles, the editorial workflow, scheduled work, and what happens on unpublish."""
+"""Newsroom: roles, the editorial workflow and periodic work such as scheduled publishing."""

@@ -19,6 +19,7 @@ from newsdesk import conf
 
 from .blocks import StoryBodyBlock
 from .excerpts import cut_excerpt
+from .gone import StoryGone
 
 
 def paginate(request, items, per_page):
@@ -101,6 +102,17 @@ class SectionPage(Page):
 
     class Meta:
         verbose_name = "section"
+
+    def route(self, request, path_components):
+        if len(path_components) == 1:
+            withdrawn = (
+                ArticlePage.objects.child_of(self)
+                .filter(slug=path_components[0], live=False, first_published_at__isnull=False)
+                .first()
+            )
+            if withdrawn is not None:
+                raise StoryGone(withdrawn)
+        return super().route(request, path_components)
 
     @property
     def name(self):
@@ -198,7 +210,8 @@ class ArticlePage(Page):
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.SearchField("author_names"),
+        index.SearchField("tag_names"),
         index.FilterField("first_published_at"),
     ]
 
@@ -227,6 +240,12 @@ class ArticlePage(Page):
         """The latest correction's time, when the story has been corrected."""
         times = [c.corrected_at for c in self.corrections.all()]
         return max(times) if times else None
+
+    def author_names(self):
+        return " ".join(author.name for author in self.authors)
+
+    def tag_names(self):
+        return " ".join(tag.name for tag in self.tags.all())
 
     def body_text(self):
         """The body's paragraphs and quotes as one plain string, for excerpts."""

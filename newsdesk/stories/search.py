@@ -1,0 +1,54 @@
+"""The reader's search page: stories matching the words, with highlighted snippets."""
+
+import re
+
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .excerpts import plain_text
+from .models import published_articles
+
+RESULTS_PER_PAGE = 10
+# Scores within this fraction of each other count as equal, and the newer
+# story comes first: readers of news want the latest of equally good matches.
+SCORE_TIE = 0.05
+SNIPPET_WORDS = 30
+# Ranking happens here, after the search backend, so it sees a bounded list.
+MAX_RESULTS = 500
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    page = None
+    if query:
+        results = list(published_articles().search(query).annotate_score("_score")[:MAX_RESULTS])
+        best = max((story._score or 0 for story in results), default=0) or 1
+
+        def rank(story):
+            return (-round((story._score or 0) / best / SCORE_TIE), -story.published_at.timestamp())
+
+        results.sort(key=rank)
+        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        for story in page:
+            story.snippet = highlighted_snippet(story, query)
+    return TemplateResponse(request, "stories/search.html", {"query": query, "results": page})
+
+
+def highlighted_snippet(story, query):
+    """A stretch of the story around the first matching word, the matches in <mark>."""
+    words = [re.escape(word) for word in re.findall(r"\w+", query) if len(word) > 1]
+    text = plain_text(story.standfirst + " " + story.body_text())
+    if not words:
+        return escape(" ".join(text.split()[:SNIPPET_WORDS]))
+    pattern = re.compile(r"\b(" + "|".join(words) + r")", re.IGNORECASE)
+    tokens = text.split()
+    first = next((i for i, token in enumerate(tokens) if pattern.search(token)), 0)
+    start = max(0, first - SNIPPET_WORDS // 3)
+    chunk = " ".join(tokens[start : start + SNIPPET_WORDS])
+    marked = pattern.sub(lambda m: f"\0{m.group(0)}\1", chunk)
+    html = escape(marked).replace("\0", "<mark>").replace("\1", "</mark>")
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""
+    return mark_safe(prefix + html + suffix)
