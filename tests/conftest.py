@@ -88,6 +88,7 @@ def reader_pages(running_site):
         "tag": tag,
         "section page 2": section + "?page=2",
         "not found": "/no-such-page/",
+        "search": "/search/?q=port+alder",
     }
 
 

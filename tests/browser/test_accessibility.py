@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PAGES = ["home", "section", "article", "author", "tag", "not found"]
+PAGES = ["home", "section", "article", "author", "tag", "not found", "search"]
 
 
 @pytest.fixture(scope="module")
