@@ -16,13 +16,29 @@ def setup_django():
     django.setup()
 
 
+# Subcommands defined by the apps, imported only when used: `newsdesk
+# extract` loads trafilatura, which every other command can do without.
+LAZY_COMMANDS = {
+    "extract": "newsdesk.wire.commands.extract_command",
+    "ingest": "newsdesk.wire.cli.ingest",
+    "sources": "newsdesk.wire.cli.sources",
+}
+
+
 class NewsdeskGroup(click.Group):
-    """A click group that hands unknown subcommands to Django (`newsdesk migrate`)."""
+    """A click group with lazily imported app commands; unknown names go to Django."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
         if command is not None:
             return command
+        if name in LAZY_COMMANDS:
+            from django.utils.module_loading import import_string
+
+            return import_string(LAZY_COMMANDS[name])
         return django_command(name)
 
     def format_epilog(self, ctx, formatter):

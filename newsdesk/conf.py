@@ -38,6 +38,19 @@ SETTINGS = {
     "NEWSDESK_WEBHOOK_MAX_ATTEMPTS": Setting(
         6, "Deliveries of one webhook event before it is given up (back-off doubles from 30 s)."
     ),
+    "NEWSDESK_FETCH_ALLOWED_NETWORKS": Setting(
+        (), "Private or loopback networks (CIDR, comma-separated) the wire desk may fetch from; none by default."
+    ),
+    "NEWSDESK_FETCH_TIMEOUT": Setting(20.0, "Seconds before a fetch gives up."),
+    "NEWSDESK_FETCH_MAX_BYTES": Setting(5_000_000, "Largest feed or page the wire desk downloads, in bytes."),
+    "NEWSDESK_FETCH_PER_HOST_DELAY": Setting(1.0, "Seconds between the starts of two requests to one host."),
+    "NEWSDESK_FETCH_PER_HOST_CONCURRENCY": Setting(2, "Requests in flight to one host at most."),
+    "NEWSDESK_FETCH_USER_AGENT": Setting(
+        "", "User-Agent of the wire desk's requests; empty: “newsdesk/<version> (+<base URL>)”."
+    ),
+    "NEWSDESK_POLL_LOCK_SECONDS": Setting(
+        600, "How long a poll holds its source's lock; a crashed worker's lock expires after this."
+    ),
 }
 
 
@@ -57,6 +70,10 @@ def from_environment(environ):
             values[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif isinstance(setting.default, int):
             values[name] = int(raw)
+        elif isinstance(setting.default, float):
+            values[name] = float(raw)
+        elif isinstance(setting.default, (list, tuple)):
+            values[name] = tuple(item.strip() for item in raw.split(",") if item.strip())
         else:
             values[name] = raw
     return values

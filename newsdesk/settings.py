@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "newsdesk.seo",
     "newsdesk.api",
     "newsdesk.webhooks",
+    "newsdesk.wire",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

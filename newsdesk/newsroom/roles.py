@@ -42,6 +42,16 @@ _EDITOR = _WRITER + [
     ("wagtailredirects", "redirect", "add_redirect"),
     ("wagtailredirects", "redirect", "change_redirect"),
     ("wagtailredirects", "redirect", "delete_redirect"),
+    ("wire", "wireitem", "view_wireitem"),
+    ("wire", "wireitem", "change_wireitem"),
+    ("wire", "source", "view_source"),
+    ("wire", "source", "add_source"),
+    ("wire", "source", "change_source"),
+    ("wire", "source", "delete_source"),
+    ("wire", "rule", "view_rule"),
+    ("wire", "rule", "add_rule"),
+    ("wire", "rule", "change_rule"),
+    ("wire", "rule", "delete_rule"),
 ]
 _ADMINISTRATOR = _EDITOR + [
     ("auth", "user", "add_user"),

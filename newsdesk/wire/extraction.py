@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 import trafilatura
 from charset_normalizer import from_bytes
 from lxml import etree
+from lxml.etree import XPath, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
@@ -81,6 +82,8 @@ _STANDFIRST_TAGS = frozenset(
 )
 _TRAILING_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 
+_INLINE_LINK_SPANS = XPath("//p//span[contains(concat(' ', normalize-space(@class), ' '), ' link ')]")
+
 # Where a page declares its charset: <meta charset>, <meta http-equiv> or an XML declaration.
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.I)
 # Browsers (WHATWG Encoding) read these labels as windows-1252, and so do the pages that use them.
@@ -88,45 +91,70 @@ _WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1"
 # Declarations sit in the first bytes of a page; scanning further finds quoted markup in articles.
 _CHARSET_SCAN_BYTES = 4096
 
-# Boilerplate lines, each matched against one whole block line (case-insensitive).
-# They are anchored and length-bounded so that a real sentence that happens to
-# start with "Share" or "Related" is kept.
+# Boilerplate lines. Each pattern must match a whole block line (case-insensitive)
+# and starts with a fixed label, so a line that does not start with one fails at
+# once. They are length-bounded so that a real sentence that happens to start
+# with "Share", "Related" or "Ad" is kept.
 _BOILERPLATE_LINES = [
-    # share prompts: "Share this:", "Share on Facebook", "Teilen mit:", "Found this useful? Share it with…"
+    # share prompts: "Share this:", "Share on Facebook", "Teilen mit:"
     r"(?:share|teilen|partager|compartir|condividi|udostępnij)(?:\s+(?:this|it|on|via|mit|article|story|post|page|now|with|diesen|artikel|cet|article))*\s*[:!.]?(?:\s.{0,60})?",
-    r".{0,80}\b(?:share (?:this|it) (?:with|on)|teilen sie (?:dies|diesen))\b.{0,80}",
-    # copyright lines: "© 2026, Example Herald. All rights reserved.", "Copyright 2020 …", photo copyrights
-    r"(?:©|\(c\)|&copy;|copyright\s*(?:©|\(c\)|\d{4}|:)).{0,200}",
-    r".{0,150}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados)\b.{0,100}",
-    # newsletter boxes
-    r".{0,120}\b(?:sign up|subscribe|abonnieren|abonnez|inscrivez|suscr[ií]bete|register)\b.{0,60}\bnewsletter\b.{0,120}",
-    r".{0,120}\bnewsletter\b.{0,80}\b(?:sign up|subscribe|abonnieren|inbox|posteingang)\b.{0,120}",
-    # teasers for other stories: "Read more: …", "Lesen Sie auch: …", "À lire aussi » …"
-    r"(?:read more|read also|also read|see also|related|more from|recommended|you may also like|you might also like|"
-    r"lesen sie (?:auch|mehr|hier)|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere artikel|"
-    r"à lire aussi|lire aussi|voir aussi|lee también|leer también|te puede interesar|czytaj (?:też|także|więcej)|leggi anche)"
-    r"\s*(?:[:»>|–-].{0,150})?",
-    # bylines and ages, which the metadata carries
+    # copyright lines: "© 2026, Example Herald. All rights reserved.", "Copyright 2020 …", picture copyrights
+    r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:)).{0,300}",
+    # newsletter and subscription prompts: "Sign up for the CorkBeo newsletter", "PC Gamer Newsletter"
+    r"(?:sign up|subscribe|abonnieren sie|suscr[ií]bete|inscrivez-vous)\b.{0,150}",
+    r"(?:follow|síguenos|siguenos|folgen sie uns|suivez-nous)\b.{0,60}\b(?:twitter|facebook|instagram|telegram|linkedin|youtube|tiktok|whatsapp)\b.{0,120}",
+    # teasers for other stories: "Read more: …", "Lesen Sie auch: …", "À lire aussi » …", "Lea también: …"
+    r"(?:read more|read also|also read|read next|see also|related|more from|more|recommended|you may also like|you might also like|don't miss|"
+    r"lesen sie (?:auch|mehr|hier)|auch lesen|schon gelesen|mehr zum thema|mehr themen|zum weiterlesen|weiterlesen|auch interessant|"
+    r"das könnte sie auch interessieren|weitere artikel|à lire aussi|lire aussi|voir aussi|lee también|leer también|lea también|"
+    r"vea también|lee más|leer más|más sobre|te puede interesar|le puede interesar|czytaj (?:też|także|również|więcej)|"
+    r"dowiedz się więcej|leggi anche)"
+    r"\s*(?:[:»>|?–-].{0,150})?",
+    # bylines, dates and ages, which the metadata carries
     r"(?:published|posted|written|reported|edited) by:?\s+\S.{0,80}",
     r"(?:updated |published )?\d+ (?:second|minute|hour|day|week|month|year)s? ago",
-    # picture credits: "Photo: Jane Doe", "(Bild: dpa)"
-    r"\(?(?:photo|image|picture|credit|foto|bild|fotos|photos|credits)(?: credits?)?\s*:.{0,120}\)?",
-    # advertising labels
-    r"(?:advertisement|anzeige|werbung|publicidad|publicité|sponsored|ad)(?:\s*[-–:]\s*.{0,40})?",
+    r"(?:release date|published|veröffentlicht|updated|aktualisiert)(?: on| am)?\s*:.{0,40}",
+    # filing labels: "Category: Press Releases", "Tags: …"
+    r"(?:category|categories|kategorie|tags?|schlagworte|filed under|topics)\s*:.{0,150}",
+    # picture credits: "Photo: Jane Doe", "(Bild: dpa)", "Photograph: Getty Images"
+    r"\(?(?:photo|photograph|image|picture|illustration|credit|foto|bild|fotos|photos|credits|titelbild|beitragsbild)(?: credits?)?\s*:.{0,120}\)?",
+    # advertising labels: "Advertisement", "Anzeige, enthält Affiliate Links", "*Werbung. …"
+    r"\*?(?:advertisement|anzeige|werbung|publicidad|publicité|sponsored(?: content| post)?|paid (?:post|content)|ad)(?:\s*[,.:–-]\s*.{0,100})?",
     # comment prompts and counters
     r"(?:leave a (?:comment|reply)|\d+ comments?|comments?\s*\(\d+\)|no comments(?: yet)?|keine kommentare)",
-    r"follow (?:us|@?\w+) on (?:twitter|facebook|instagram|x|linkedin|threads|bluesky)\b.{0,80}",
 ]
 _BOILERPLATE = re.compile("|".join(f"(?:{pattern})" for pattern in _BOILERPLATE_LINES), re.IGNORECASE)
+# Boilerplate that may stand anywhere in a short line: each entry is a set of
+# phrases all of which must occur, and the longest line it may condemn.
+_BOILERPLATE_PHRASES = [
+    # "Found this useful? Share it with your friends."
+    ((re.compile(r"\b(?:share (?:this|it) (?:with|on)|teilen sie (?:dies|diesen))\b", re.I),), 160),
+    # "Copyright 2023 Sunbeam Television Corp. All rights reserved. This material may not be …"
+    ((re.compile(r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados)\b", re.I),), 300),
+    # "Want more recipes? Subscribe to our newsletter and …", "PC Gamer Newsletter"
+    ((re.compile(r"\bnewsletter", re.I), re.compile(r"\b(?:sign up|subscribe|abonn|inscri|suscr|register|inbox|posteingang)", re.I)), 300),
+    ((re.compile(r"^.{0,50}\bnewsletter\W*$", re.I),), 60),
+    # paywall prompts: "Subscribe now to our eNATION edition for the full story."
+    ((re.compile(r"\b(?:for the full story|to continue reading|to read the full (?:story|article)|already a subscriber)\b", re.I),), 250),
+    # "For the latest stories … download the Nationnews apps for iOS and Android."
+    ((re.compile(r"\bdownload (?:the|our)\b", re.I), re.compile(r"\bapps?\b", re.I)), 180),
+]
+# Every pattern above is bounded: a longer line is never boilerplate, and is not matched at all.
+_BOILERPLATE_MAX_LENGTH = 400
+# A byline standing alone: "By Jane Doe", "By U.S. CUSTOMS AND BORDER PROTECTION", "By Jane Doe and John Roe".
+# Case matters here (names are capitalised), which keeps "By noon, …" and "By then …".
+_BYLINE = re.compile(r"By [A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|for|in|of|de|van|von)){0,8}")
 
 # A heading that opens a block of other stories; it and the teasers under it go.
 _TEASER_SECTION = re.compile(
     r"(?:recent|related|popular|latest|more|top|trending|other|similar|further)\s+"
     r"(?:posts|articles|stories|news|reads|links|content|coverage|recipes)\s*:?|"
+    r"related|see also|read also|recommended|you may also like|editor'?s picks|"
     r"most (?:read|popular|viewed|shared)|more on this story|read (?:more|next)|what to read next|"
-    r"weitere (?:artikel|beiträge|meldungen|nachrichten)|empfohlene beiträge|meistgelesen|das könnte sie auch interessieren|"
-    r"sur le même sujet|à lire aussi|articles (?:liés|similaires)|noticias relacionadas|te puede interesar|"
-    r"czytaj (?:też|także)|tags|schlagworte|comments|kommentare|newsletter",
+    r"weitere (?:artikel|beiträge|meldungen|nachrichten|themen)|empfohlene beiträge|meistgelesen|mehr zum thema|mehr themen|"
+    r"top-themen|das könnte (?:sie|dich) auch interessieren|auch interessant|"
+    r"sur le même sujet|à lire aussi|articles (?:liés|similaires)|(?:notas|noticias|artículos) relacionad[oa]s|"
+    r"te puede interesar|czytaj (?:też|także)|tags|schlagworte|comments|kommentare|newsletter",
     re.IGNORECASE,
 )
 # A teaser under such a heading: a short title, an excerpt cut with "…", an age.
@@ -209,6 +237,12 @@ def _parse(html: str | bytes) -> HtmlElement:
     tree = trafilatura.load_html(text)
     if tree is None:
         raise ExtractionError("the page could not be parsed as HTML")
+    # Precision mode deletes every element whose class is "link", which on many
+    # news sites (CBS, for one) is the span wrapping a link in mid-sentence: the
+    # sentence then loses its words. Such a span is part of its paragraph.
+    for span in _INLINE_LINK_SPANS(tree):
+        span.tag = "newsdesk-unwrap"
+    strip_tags(tree, "newsdesk-unwrap")
     return tree
 
 
@@ -279,14 +313,28 @@ def _drop_boilerplate(blocks: list[tuple[etree._Element, list[str]]]) -> list[tu
         if in_teasers and _is_teaser_block(element, lines):
             continue
         in_teasers = False
-        lines = [line for line in lines if not _BOILERPLATE.fullmatch(line)]
+        lines = [line for line in lines if not _is_boilerplate(line)]
         if lines:
             kept.append((element, lines))
     return kept
 
 
+def _is_boilerplate(line: str) -> bool:
+    """A share prompt, copyright line, newsletter box, teaser link, byline, credit or label."""
+    if len(line) > _BOILERPLATE_MAX_LENGTH:
+        return False
+    if _BOILERPLATE.fullmatch(line) or _BYLINE.fullmatch(line):
+        return True
+    return any(len(line) <= limit and all(p.search(line) for p in phrases) for phrases, limit in _BOILERPLATE_PHRASES)
+
+
 def _is_teaser_block(element: etree._Element, lines: list[str]) -> bool:
-    """A list of links, a short title, a cut excerpt or an age: what follows a "Recent Posts" heading."""
+    """A list of links, a short title, a cut excerpt or an age: what follows a "Recent Posts" heading.
+
+    A heading ends the teasers: the story (or another section of it) goes on.
+    """
+    if element.tag == "head":
+        return False
     if element.tag == "list":
         return True
     return all(len(line) <= _TEASER_MAX_LENGTH or _CUT_EXCERPT.search(line) for line in lines)

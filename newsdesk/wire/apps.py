@@ -1,0 +1,19 @@
+from datetime import timedelta
+
+from django.apps import AppConfig
+
+
+class WireConfig(AppConfig):
+    name = "newsdesk.wire"
+    label = "wire"
+    verbose_name = "Wire desk"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from newsdesk.newsroom import periodic
+
+        # Due sources are looked for this often; each source keeps its own
+        # poll interval, so this only bounds how late a poll can start.
+        periodic.register(
+            periodic.PeriodicJob("poll-sources", timedelta(seconds=30), "newsdesk.wire.tasks.poll_due_sources")
+        )

@@ -1,0 +1,106 @@
+"""Wire desk commands for the newsdesk CLI: `newsdesk extract`."""
+
+import json
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import click
+
+from newsdesk.wire.extraction import extract
+
+# Pages handed to a worker at a time in --jobs mode: enough to keep the pool
+# busy without holding up the in-order output behind one slow batch.
+MANIFEST_CHUNK_SIZE = 4
+
+
+@click.command("extract")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--url", help="Address the page was fetched from; resolves its relative links.")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help='JSON Lines file listing pages, one {"path": ..., "url": ...} a line.',
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Pages extracted in parallel with --manifest; the output keeps the manifest's order.",
+)
+def extract_command(file, url, manifest, jobs):
+    """Print the story in a saved page as JSON: url, title, author, published, language, image, text, html.
+
+    FILE is a saved HTML page, or - to read it from standard input.
+
+    With --manifest, extract every page the manifest lists (a path relative to
+    the manifest's folder, or absolute) and print one JSON object a line, in the
+    manifest's order. A page that fails gets a line with its path, its url and
+    an "error" field, and the run goes on.
+    """
+    if (file is None) == (manifest is None):
+        raise click.UsageError("Give either FILE or --manifest.")
+    if manifest is not None:
+        _extract_manifest(manifest, jobs)
+        return
+    data = click.get_binary_stream("stdin").read() if file == "-" else _read(Path(file))
+    try:
+        extraction = extract(data, url=url)
+    except Exception as error:  # noqa: BLE001 - any failure is reported, not a traceback
+        raise click.ClickException(f"{file}: {error}") from error
+    _write(extraction.as_dict())
+
+
+def _extract_manifest(manifest: str, jobs: int) -> None:
+    """Extract the manifest's pages, printing a line per page in the manifest's order."""
+    entries = list(_read_manifest(manifest))
+    if jobs > 1 and len(entries) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for record in pool.map(_extract_entry, entries, chunksize=MANIFEST_CHUNK_SIZE):
+                _write(record)
+    else:
+        for entry in entries:
+            _write(_extract_entry(entry))
+
+
+def _read_manifest(manifest: str):
+    """Yield (path, location, url, error) for each non-blank line: the path as written, and where it points."""
+    if manifest == "-":
+        lines, folder = click.get_text_stream("stdin", encoding="utf-8").read().splitlines(), Path.cwd()
+    else:
+        lines, folder = Path(manifest).read_text(encoding="utf-8").splitlines(), Path(manifest).resolve().parent
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            path = entry["path"]
+            url = entry.get("url")
+        except (ValueError, TypeError, KeyError, AttributeError):
+            yield None, None, None, f"manifest line {number} is not a JSON object with a path"
+            continue
+        yield path, folder / path, url, None
+
+
+def _extract_entry(entry) -> dict:
+    """The extraction record of one manifest entry, or a record with its error."""
+    path, location, url, error = entry
+    if error is None:
+        try:
+            return {"path": path, **extract(_read(location), url=url).as_dict()}
+        except Exception as failure:  # noqa: BLE001 - one bad page must not stop the run
+            error = str(failure) or type(failure).__name__
+    return {"path": path, "url": url, "error": error}
+
+
+def _read(path: Path) -> bytes:
+    """A saved page's bytes; decoding is extraction's job, as pages declare their own charset."""
+    return path.read_bytes()
+
+
+def _write(record: dict) -> None:
+    """Print a record as one line of UTF-8 JSON."""
+    stdout = click.get_binary_stream("stdout")
+    stdout.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    stdout.flush()
