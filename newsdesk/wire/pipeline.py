@@ -36,8 +36,7 @@ from . import discovery, parsing
 from .extraction import ExtractionError, extract
 from .fetching import Fetcher, FetchError, backoff
 from .models import Poll, Source, WireItem, WireItemVersion, identity_key
-from .publishing import publish_item
-from .rules import first_matching_rule
+from .rules import apply_rules
 from .sanitising import sanitise_html
 
 logger = logging.getLogger(__name__)
@@ -257,22 +256,6 @@ def update_item(item, feed_item, story, digest):
     item.raw = feed_item.raw
     item.content_hash = digest
     item.save()
-
-
-def apply_rules(item):
-    if item.status != WireItem.Status.NEW:
-        return
-    rule = first_matching_rule(item.source, item.title, item.text)
-    if rule is None:
-        return
-    reason = f"Rule: {rule}"
-    if rule.action == rule.Action.PUBLISH:
-        item.status_reason = reason
-        publish_item(item, section=rule.section or item.section)
-    else:
-        item.status = WireItem.Status.HELD if rule.action == rule.Action.HOLD else WireItem.Status.DISCARDED
-        item.status_reason = reason
-        item.save(update_fields=["status", "status_reason"])
 
 
 def record_success(source, outcome):

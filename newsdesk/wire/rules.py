@@ -3,7 +3,8 @@
 import logging
 import re
 
-from .models import Rule
+from .models import Rule, WireItem
+from .publishing import publish_item
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +39,20 @@ def first_matching_rule(source, title, text):
         if matches(rule, title, text):
             return rule
     return None
+
+
+def apply_rules(item):
+    """Let the first matching rule publish, hold or discard a new item."""
+    if item.status != WireItem.Status.NEW:
+        return
+    rule = first_matching_rule(item.source, item.title, item.text)
+    if rule is None:
+        return
+    reason = f"Rule: {rule}"
+    if rule.action == rule.Action.PUBLISH:
+        item.status_reason = reason
+        publish_item(item, section=rule.section or item.section)
+    else:
+        item.status = WireItem.Status.HELD if rule.action == rule.Action.HOLD else WireItem.Status.DISCARDED
+        item.status_reason = reason
+        item.save(update_fields=["status", "status_reason"])
