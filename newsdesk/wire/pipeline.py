@@ -157,7 +157,7 @@ def fetch_and_store(source, fetcher, outcome):
 def page_items(result):
     """A page source's items: one per article link, known only by its URL until extracted."""
     links = discovery.find_article_links(result.content, result.url)
-    return [parsing.FeedItem.from_link(url) for url in links]
+    return [parsing.FeedItem(guid=None, url=url, title="", raw={"link": url}) for url in links]
 
 
 def content_hash(feed_item):
