@@ -277,7 +277,9 @@ def record_success(source, outcome):
 def record_failure(source, reason, retry_after):
     now = timezone.now()
     failures = source.consecutive_failures + 1
-    delay = max(backoff(failures, retry_after=retry_after), source.poll_interval)
+    # Back off from the source's own pace: a feed polled every 15 minutes is
+    # retried after 15, 30, 60… minutes, up to a day.
+    delay = backoff(failures, base=source.poll_interval, retry_after=retry_after)
     Source.objects.filter(pk=source.pk).update(
         last_polled_at=now,
         last_error=reason,
