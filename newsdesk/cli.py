@@ -92,6 +92,8 @@ def run(host, port, web_workers, demo):
     # behind HTTPS runs gunicorn itself and keeps them on.
     os.environ.setdefault("NEWSDESK_SECURE_COOKIES", "0")
     os.environ.setdefault("NEWSDESK_BASE_URL", f"http://{host}:{port}")
+    # The demo's wire outlets are served by this same site on loopback.
+    os.environ.setdefault("NEWSDESK_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32")
     setup_django()
     from newsdesk.bootstrap import prepare_site
 
