@@ -55,7 +55,8 @@ def running_site(site_environment):
         stderr=subprocess.DEVNULL,
     )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Generous: on a loaded two-core machine gunicorn may take a while.
+    deadline = time.monotonic() + 180
     while True:
         try:
             if httpx.get(base_url + "/", timeout=2).status_code == 200:
@@ -64,7 +65,7 @@ def running_site(site_environment):
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             server.kill()
-            pytest.fail("The site did not start within 60 seconds.")
+            pytest.fail("The site did not start within 180 seconds.")
         time.sleep(0.3)
     yield base_url
     server.terminate()

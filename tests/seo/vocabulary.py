@@ -27,7 +27,10 @@ class Vocabulary:
             if "rdfs:Class" in types:
                 classes[name] = ids(node.get("rdfs:subClassOf"))
             elif "rdf:Property" in types:
-                properties[name] = (ids(node.get("schema:domainIncludes")), ids(node.get("schema:rangeIncludes")))
+                properties[name] = (
+                    ids(node.get("schema:domainIncludes")),
+                    ids(node.get("schema:rangeIncludes")),
+                )
         return cls(classes, properties)
 
     def ancestry(self, name):

@@ -1,0 +1,59 @@
+"""The sitemap index, the child and news sitemaps, and robots.txt."""
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from wagtail.models import Site
+
+from newsdesk.branding.models import NewsroomSettings
+
+from . import sitemaps
+from .addresses import origin
+
+XML = "application/xml; charset=utf-8"
+
+
+def site_or_404(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("No site answers to this host.")
+    return site
+
+
+@require_safe
+def sitemap_index(request):
+    site = site_or_404(request)
+    return HttpResponse(sitemaps.sitemap_index(sitemaps.index_locations(site, request)), content_type=XML)
+
+
+@require_safe
+def sitemap(request, name, number):
+    site = site_or_404(request)
+    child = sitemaps.child_sitemap(name, site, request)
+    # An empty <urlset> is invalid, so an empty kind has no file at all.
+    if child is None or not 1 <= number <= child.file_count():
+        raise Http404("No such sitemap.")
+    return StreamingHttpResponse(sitemaps.urlset(child.entries(number)), content_type=XML)
+
+
+@require_safe
+def news_sitemap(request):
+    site = site_or_404(request)
+    name = NewsroomSettings.for_site(site).site_name
+    entries = sitemaps.news_entries(site, request, name)
+    return StreamingHttpResponse(
+        sitemaps.urlset(entries, namespaces=(("news", sitemaps.NEWS_NS),)), content_type=XML
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "",
+        f"Sitemap: {origin(request)}{reverse('seo:sitemap_index')}",
+        f"Sitemap: {origin(request)}{reverse('seo:news_sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
