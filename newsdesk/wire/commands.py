@@ -44,10 +44,10 @@ def extract_command(file, url, manifest, jobs):
     if manifest is not None:
         _extract_manifest(manifest, jobs)
         return
-    data = click.get_binary_stream("stdin").read() if file == "-" else _read(Path(file))
+    data = _read(file)
     try:
         extraction = extract(data, url=url)
-    except Exception as error:  # noqa: BLE001 - any failure is reported, not a traceback
+    except Exception as error:  # any failure is reported as a message, not a traceback
         raise click.ClickException(f"{file}: {error}") from error
     _write(extraction.as_dict())
 
@@ -67,9 +67,11 @@ def _extract_manifest(manifest: str, jobs: int) -> None:
 def _read_manifest(manifest: str):
     """Yield (path, location, url, error) for each non-blank line: the path as written, and where it points."""
     if manifest == "-":
-        lines, folder = click.get_text_stream("stdin", encoding="utf-8").read().splitlines(), Path.cwd()
+        folder = Path.cwd()
     else:
-        lines, folder = Path(manifest).read_text(encoding="utf-8").splitlines(), Path(manifest).resolve().parent
+        folder = Path(manifest).resolve().parent
+    with click.open_file(manifest, encoding="utf-8") as stream:
+        lines = stream.read().splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -94,13 +96,14 @@ def _extract_entry(entry) -> dict:
     return {"path": path, "url": url, "error": error}
 
 
-def _read(path: Path) -> bytes:
-    """A saved page's bytes; decoding is extraction's job, as pages declare their own charset."""
-    return path.read_bytes()
+def _read(path: str | Path) -> bytes:
+    """A saved page's bytes ("-" for standard input); decoding is extraction's job, pages declare their charset."""
+    with click.open_file(str(path), "rb") as stream:
+        return stream.read()
 
 
 def _write(record: dict) -> None:
     """Print a record as one line of UTF-8 JSON."""
-    stdout = click.get_binary_stream("stdout")
-    stdout.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-    stdout.flush()
+    with click.open_file("-", "wb") as stdout:
+        stdout.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        stdout.flush()
