@@ -138,7 +138,7 @@ def stop_all(processes):
 # The worker command that serves each task backend, by its dotted path.
 WORKER_COMMANDS = {
     "django_tasks_db.DatabaseBackend": ["db_worker", "--no-startup-delay"],
-    "django_tasks_rq.RQBackend": ["rqworker", "--with-scheduler"],
+    "django_tasks_rq.RQBackend": ["rqworker", "--job-class", "django_tasks_rq.Job", "--with-scheduler", "default"],
 }
 
 

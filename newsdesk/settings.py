@@ -198,6 +198,12 @@ TASKS = {
         ),
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("NEWSDESK_REDIS_URL", "redis://127.0.0.1:6379/0")},
+    }
 
 WAGTAIL_SITE_NAME = "newsdesk"
 WAGTAILADMIN_BASE_URL = os.environ.get("NEWSDESK_BASE_URL", "http://127.0.0.1:8000")
