@@ -25,5 +25,6 @@ urlpatterns += [
     path("", include("newsdesk.feeds.urls")),
     path("api/", include("newsdesk.api.urls")),
     path("search/", search, name="search"),
+    path("demo-outlets/", include("newsdesk.demo.urls")),
     path("", include(wagtail_urls)),
 ]

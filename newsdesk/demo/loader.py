@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,10 @@ from newsdesk.stories.models import (
     SectionPage,
 )
 
+from newsdesk.wire.models import Source
+
 from . import images
+from .outlets import demo_sources
 
 NEWSROOM_FILE = Path(__file__).with_name("newsroom.json")
 
@@ -51,6 +55,7 @@ def load_demo(force=False, echo=print, now=None, path=NEWSROOM_FILE):
         collection = demo_collection()
         sections = {item["slug"]: ensure_section(home, item) for item in newsroom["sections"]}
         authors = {item["slug"]: ensure_author(item, collection) for item in newsroom["authors"]}
+        load_demo_sources(sections)
     stories = newsroom["stories"]
     added = 0
     # Oldest first, so the page tree lists stories in publication order.
@@ -66,17 +71,33 @@ def load_demo(force=False, echo=print, now=None, path=NEWSROOM_FILE):
     return added
 
 
+def load_demo_sources(sections):
+    """Point the wire desk at the demo outlets the site serves itself; adds nothing twice."""
+    for data in demo_sources(settings.WAGTAILADMIN_BASE_URL):
+        Source.objects.get_or_create(
+            url=data["url"],
+            defaults={
+                "name": data["name"],
+                "kind": data["kind"],
+                "section": sections.get(data["section_slug"]),
+                "poll_interval": timedelta(minutes=data["poll_minutes"]),
+            },
+        )
+
+
 def apply_site_settings(site_data, home):
     site = Site.objects.get(root_page=home)
     site.site_name = site_data["name"]
     site.save()
-    settings = NewsroomSettings.for_site(site)
-    settings.site_name = site_data["name"]
-    settings.tagline = site_data.get("tagline", "")
-    settings.copyright_holder = site_data.get("copyright_holder", "")
-    settings.copyright_start_year = site_data.get("copyright_start_year")
-    settings.share_call_to_action = site_data.get("share_call_to_action", settings.share_call_to_action)
-    settings.save()
+    newsroom_settings = NewsroomSettings.for_site(site)
+    newsroom_settings.site_name = site_data["name"]
+    newsroom_settings.tagline = site_data.get("tagline", "")
+    newsroom_settings.copyright_holder = site_data.get("copyright_holder", "")
+    newsroom_settings.copyright_start_year = site_data.get("copyright_start_year")
+    newsroom_settings.share_call_to_action = site_data.get(
+        "share_call_to_action", newsroom_settings.share_call_to_action
+    )
+    newsroom_settings.save()
 
 
 def demo_collection():
