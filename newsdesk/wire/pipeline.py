@@ -142,7 +142,7 @@ def fetch_and_store(source, fetcher, outcome):
     if source.kind == Source.Kind.PAGE:
         items = page_items(result)
     else:
-        items = parsing.parse_feed(result.content, result.url, result.content_type).items
+        items = parsing.parse_feed(result.content, result.url, result.content_type, encoding=result.encoding).items
     for feed_item in items:
         try:
             outcome_key = store_item(source, feed_item, fetcher)

@@ -48,7 +48,7 @@ def add_source(url, section_slug=None, name=None, interval_minutes=15, as_page=F
         kind = Source.Kind.PAGE
     else:
         try:
-            title = parsing.parse_feed(result.content, result.url, result.content_type).title
+            title = parsing.parse_feed(result.content, result.url, result.content_type, encoding=result.encoding).title
         except parsing.ParseError:
             found = discovery.discover_feeds(result.content, result.url)
             if found:
