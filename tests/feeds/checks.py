@@ -132,7 +132,7 @@ def check_atom(body, self_url):
         for author in entry.findall(ATOM + "author"):
             if not (author.findtext(ATOM + "name") or "").strip():
                 problems.append(f"{where}: an author has no name")
-        alternates = [l for l in entry.findall(ATOM + "link") if l.get("rel", "alternate") == "alternate"]
+        alternates = [link for link in entry.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"]
         content = entry.find(ATOM + "content")
         if content is None and not alternates:
             problems.append(f"{where} has neither content nor an alternate link")
@@ -147,9 +147,9 @@ def check_atom(body, self_url):
         for name, value in dates.items():
             if value is not None and not RFC3339.match(value):
                 problems.append(f"{where}: {name} is not an RFC 3339 date with a zone")
-        if all(RFC3339.match(value or "") for value in dates.values()):
-            if datetime.fromisoformat(dates["published"]) > datetime.fromisoformat(dates["updated"]):
-                problems.append(f"{where} was updated before it was published")
+        well_formed = all(RFC3339.match(value or "") for value in dates.values())
+        if well_formed and datetime.fromisoformat(dates["published"]) > datetime.fromisoformat(dates["updated"]):
+            problems.append(f"{where} was updated before it was published")
         for element in (entry.find(ATOM + "summary"), content):
             if element is not None:
                 if element.get("type") != "html":
