@@ -3,8 +3,27 @@
 import pytest
 from django.utils.text import slugify
 
+from newsdesk.api.serializers import AUTHOR_PHOTO_FILTER, LEAD_IMAGE_FILTER
 from newsdesk.demo.loader import read_newsroom
 from newsdesk.stories.models import ArticleAuthor, ArticlePage, Author, SectionPage
+
+
+@pytest.fixture(scope="session", autouse=True)
+def demo_renditions(request, django_db_blocker):
+    """Make the renditions the API hands out once, committed, before any test's transaction.
+
+    Made inside a test they would be rolled back with it (each test would
+    resize the 44 pictures again), while Wagtail's rendition cache kept
+    pointing at the vanished rows for every later test.
+    """
+    if not any(item.get_closest_marker("django_db") for item in request.session.items):
+        return  # no test database in this run
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        for story in ArticlePage.objects.exclude(lead_image=None).select_related("lead_image"):
+            story.lead_image.get_rendition(LEAD_IMAGE_FILTER)
+        for author in Author.objects.exclude(photo=None).select_related("photo"):
+            author.photo.get_rendition(AUTHOR_PHOTO_FILTER)
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +51,8 @@ def add_story(db):
     """Add a story under a demo section; published unless `live=False`."""
 
     def add(slug, section="world", live=True, **fields):
-        article = ArticlePage(title=fields.pop("title", slug.replace("-", " ").capitalize()), slug=slug, live=False, **fields)
+        title = fields.pop("title", slug.replace("-", " ").capitalize())
+        article = ArticlePage(title=title, slug=slug, live=False, **fields)
         article.article_authors = [ArticleAuthor(author=Author.objects.get(slug="zoe-alund"))]
         SectionPage.objects.get(slug=section).add_child(instance=article)
         if live:

@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
+from django.utils import timezone
 
 from .conftest import every_story, slug_of
 
@@ -50,24 +52,32 @@ def test_date_range(client):
     query = f"&published_after={start.replace('+', '%2B')}&published_before={end.replace('+', '%2B')}"
     found = every_story(client, query)
     assert [story["id"] for story in found] == [
-        story["id"] for story, when in zip(stories, times)
+        story["id"] for story, when in zip(stories, times, strict=True)
         if datetime.fromisoformat(start) <= when < datetime.fromisoformat(end)
     ]
     assert len(found) == 15
 
 
-def test_dates_and_offsets_in_every_iso_form(client):
-    """A date means its midnight in the newsroom's time zone; Z, encoded and unencoded offsets all work."""
+@pytest.mark.parametrize("newsroom_zone", ["UTC", "Asia/Tokyo"])
+def test_dates_and_offsets_in_every_iso_form(client, settings, newsroom_zone):
+    """A date means its midnight, and a bare date-time its moment, in the newsroom's time zone;
+    Z, encoded and unencoded offsets all name the same instant."""
+    settings.TIME_ZONE = newsroom_zone
     stories = every_story(client)
     newest = datetime.fromisoformat(stories[0]["first_published_at"])
-    day_after = (newest + timedelta(days=1)).date().isoformat()
+    local = timezone.localtime(newest)
+    assert newest.utcoffset() == local.utcoffset()
+    day_after = (local + timedelta(days=1)).date().isoformat()
     assert every_story(client, f"&published_after={day_after}") == []
     assert len(every_story(client, f"&published_before={day_after}")) == 44
-    cut = newest.astimezone().replace(microsecond=0)
+    plus_two = newest.astimezone(dt_timezone(timedelta(hours=2)))
     same_instant = [
-        cut.strftime("%Y-%m-%dT%H:%M:%SZ") if cut.utcoffset() == timedelta(0) else cut.isoformat(),
-        (cut + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S") + "%2B02:00",
-        (cut + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S") + "+02:00",  # "+" arrives as a space
+        newest.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        plus_two.strftime("%Y-%m-%dT%H:%M:%S") + "%2B02:00",
+        plus_two.strftime("%Y-%m-%dT%H:%M:%S") + "+02:00",  # "+" arrives as a space
+        plus_two.strftime("%Y-%m-%d %H:%M:%S") + "+02:00",
+        local.strftime("%Y-%m-%dT%H:%M:%S"),
+        local.strftime("%Y-%m-%d %H:%M:%S"),
     ]
     for value in same_instant:
         found = every_story(client, f"&published_after={value}")

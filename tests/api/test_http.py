@@ -47,3 +47,8 @@ def test_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
     client.get("/api/v1/stories/?page_size=100")  # renditions are made on first use
     with django_assert_max_num_queries(15):
         client.get("/api/v1/stories/?page_size=100")
+
+
+def test_head_is_allowed(client):
+    response = client.head("/api/v1/stories/")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"

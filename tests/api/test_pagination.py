@@ -1,4 +1,8 @@
+import json
+
 import pytest
+
+from newsdesk.api.views import paginated
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +36,17 @@ def test_page_size_setting_is_read_at_request_time(client, settings):
     assert len(page["results"]) == 5 and page["next"] == "http://testserver/api/v1/sections/?page=2"
 
 
-def test_page_size_is_capped_at_100(client, add_story):
+def test_page_size_is_capped_at_100(rf):
     """A page_size over 100 gives pages of 100."""
-    for number in range(60):
-        add_story(f"filler-{number}")
-    page = client.get("/api/v1/stories/?page_size=500").json()
-    assert page["count"] == 104 and len(page["results"]) == 100
+    request = rf.get("/api/v1/stories/", {"page_size": 500})
+    page = json.loads(paginated(request, list(range(250)), list).content)
+    assert page["count"] == 250 and page["results"] == list(range(100))
     assert page["next"] == "http://testserver/api/v1/stories/?page_size=500&page=2"
+
+
+def test_a_large_page_size_is_not_an_error(client):
+    page = client.get("/api/v1/stories/?page_size=1000").json()
+    assert page["count"] == 44 and len(page["results"]) == 44 and page["next"] is None
 
 
 @pytest.mark.parametrize(
