@@ -5,12 +5,14 @@ import hmac
 import json
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from django.utils import timezone
 
 import newsdesk
 from newsdesk import conf
+from newsdesk.wire.fetching import AddressGuard, FetchError
 
 from .models import WebhookDelivery
 
@@ -40,6 +42,21 @@ def request_body(delivery, now):
     return json.dumps(document, ensure_ascii=False).encode()
 
 
+def refuse_private_address(url):
+    """Raise FetchError when the receiver is on a private or loopback address.
+
+    Webhook addresses are typed in the admin; without this a delivery could
+    be aimed at the database or another service on the local network. The
+    networks NEWSDESK_FETCH_ALLOWED_NETWORKS names are allowed, as for the
+    wire desk.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise FetchError("bad_url", f"Not an http(s) address: {url}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    AddressGuard(conf.get("NEWSDESK_FETCH_ALLOWED_NETWORKS")).check(parts.hostname, port)
+
+
 def attempt_delivery(delivery, now=None):
     """Make one attempt at `delivery` and record how it went; `now` stands for the clock.
 
@@ -53,6 +70,7 @@ def attempt_delivery(delivery, now=None):
     delivery.attempts += 1
     delivery.last_attempt_at = now
     try:
+        refuse_private_address(webhook.url)
         response = httpx.post(
             webhook.url,
             content=body,
@@ -68,6 +86,9 @@ def attempt_delivery(delivery, now=None):
             # the receiver's address should be given as it is.
             follow_redirects=False,
         )
+    except FetchError as error:
+        delivery.last_response_code = None
+        delivery.last_error = str(error)
     except httpx.HTTPError as error:
         delivery.last_response_code = None
         delivery.last_error = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -105,3 +105,9 @@ def unpublish(django_capture_on_commit_callbacks):
             ArticlePage.objects.get(pk=story.pk).unpublish()
 
     return unpublish
+
+
+@pytest.fixture(autouse=True)
+def receivers_on_loopback_allowed(settings):
+    """The test receiver listens on 127.0.0.1, which deliveries refuse unless allowed."""
+    settings.NEWSDESK_FETCH_ALLOWED_NETWORKS = ("127.0.0.1/32",)

@@ -108,6 +108,14 @@ def test_a_refused_connection_is_a_failed_attempt(delivery):
     assert delivery.status == "failed" and delivery.last_error.startswith("ConnectError")
 
 
+def test_private_and_loopback_receivers_are_refused_unless_allowed(receiver, delivery, settings):
+    """Deliveries follow the wire desk's rule: no private address unless NEWSDESK_FETCH_ALLOWED_NETWORKS says so."""
+    settings.NEWSDESK_FETCH_ALLOWED_NETWORKS = ()
+    attempt_delivery(delivery, now=CLOCK)
+    assert delivery.status == "failed" and "loopback address" in delivery.last_error
+    assert receiver.requests == []
+
+
 def test_redirects_are_not_followed(receiver, delivery):
     """A 3xx is not a delivery: the POST is not re-sent elsewhere, and the webhook's address needs fixing."""
     receiver.answers = [301]
