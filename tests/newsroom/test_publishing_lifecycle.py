@@ -86,3 +86,26 @@ def test_a_periodic_job_is_claimed_once_per_interval():
     assert not periodic.claim(job, now + timedelta(seconds=29), "worker-b")
     assert periodic.claim(job, now + timedelta(seconds=31), "worker-b")
     assert PeriodicLease.objects.get(name="test-job").holder == "worker-b"
+
+
+def test_revisions_compare_and_roll_back(admin_client):
+    """An editor compares two revisions and brings the earlier headline back."""
+    story = newest()
+    first = story.latest_revision
+    original = story.title
+    story.title = "A rewritten headline"
+    second = story.save_revision()
+    second.publish()
+    compare = admin_client.get(f"/admin/pages/{story.pk}/revisions/compare/{first.pk}...{second.pk}/")
+    assert compare.status_code == 200
+    assert "A rewritten headline" in compare.content.decode()
+    revert = admin_client.get(f"/admin/pages/{story.pk}/revisions/{first.pk}/revert/")
+    assert revert.status_code == 200
+    assert original.replace("'", "&#x27;") in revert.content.decode() or original in revert.content.decode()
+
+
+def test_lead_images_come_as_webp_with_a_jpeg_fallback(client):
+    html = client.get(newest().url).content.decode()
+    picture = html[html.index("<picture") : html.index("</picture>")]
+    assert 'type="image/webp"' in picture
+    assert ".jpg" in picture and 'width="' in picture and 'height="' in picture
