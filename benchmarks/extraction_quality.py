@@ -119,6 +119,12 @@ def newsdesk_extract(page: bytes) -> str | None:
     return extract(page).text
 
 
+def newsdesk_extract_fast(page: bytes) -> str | None:
+    from newsdesk.wire.extraction import extract
+
+    return extract(page, fast=True).text
+
+
 CONFIGURATIONS = {
     "trafilatura defaults": trafilatura_defaults,
     "trafilatura, comments off": trafilatura_without_comments,
@@ -126,6 +132,7 @@ CONFIGURATIONS = {
     "trafilatura, comments off, favor_recall": trafilatura_recall,
     "trafilatura, comments off, fast (no fallbacks)": trafilatura_fast,
     "newsdesk extract": newsdesk_extract,
+    "newsdesk extract --fast": newsdesk_extract_fast,
 }
 
 

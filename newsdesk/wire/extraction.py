@@ -192,18 +192,24 @@ class Extraction:
         return asdict(self)
 
 
-def extract(html: str | bytes, url: str | None = None) -> Extraction:
+def extract(html: str | bytes, url: str | None = None, fast: bool = False) -> Extraction:
     """Extract the story from a saved page; raise ExtractionError if it holds none.
 
     html may be bytes in any encoding the page declares (or that can be
     detected); url, when known, resolves relative links and fills ``url`` when
     the page names no canonical address.
+
+    ``fast`` makes one trafilatura run instead of three: no precision run to
+    compare with, and the HTML rendered from the text run, without links or
+    inline formatting. On the evaluation set it scores F1 0.941 against
+    0.943 and extracts about 2.3 times as many pages a second (see
+    docs/wire-extraction.md).
     """
     tree = _parse(html)
     balanced = _run(tree, url, TEXT_OPTIONS, with_metadata=True)
     if balanced is None:
         raise ExtractionError("no article text found in the page")
-    precise = _run(tree, url, TEXT_OPTIONS | {"favor_precision": True})
+    precise = None if fast else _run(tree, url, TEXT_OPTIONS | {"favor_precision": True})
     favor_precision = precise is not None and len(precise.text or "") >= PRECISION_MIN_SHARE * len(balanced.text or "")
     chosen = precise if favor_precision else balanced
 
@@ -216,7 +222,7 @@ def extract(html: str | bytes, url: str | None = None) -> Extraction:
     if not lines:
         raise ExtractionError("the page holds only boilerplate")
 
-    rich = _run(tree, url, HTML_OPTIONS | {"favor_precision": favor_precision})
+    rich = None if fast else _run(tree, url, HTML_OPTIONS | {"favor_precision": favor_precision})
     kept = Counter(_key(element) for element, _ in blocks)
     body_html = _render_html(rich.body if rich is not None else None, chosen.body, kept)
     if standfirst:

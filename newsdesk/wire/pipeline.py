@@ -221,7 +221,7 @@ def extract_story(feed_item, fetcher):
     }
     try:
         page = fetcher.fetch(feed_item.url, accept="text/html,application/xhtml+xml")
-        extraction = extract(page.content, url=page.url)
+        extraction = extract(page.content, url=page.url, fast=conf.get("NEWSDESK_FAST_EXTRACTION"))
     except (FetchError, ExtractionError) as error:
         fields.update(
             html=sanitise_html(feed_html),

@@ -49,9 +49,10 @@ def read(name: str) -> bytes:
         "republished_story_inline_boilerplate.html",
     ],
 )
-def test_republished_story_yields_only_the_story(page):
+@pytest.mark.parametrize("fast", [False, True], ids=["thorough", "fast"])
+def test_republished_story_yields_only_the_story(page, fast):
     """A republished story comes out as its paragraphs and quote, without the copier's boilerplate."""
-    extraction = extract(read(page))
+    extraction = extract(read(page), fast=fast)
 
     for paragraph in STORY_PARAGRAPHS + [STORY_QUOTE]:
         assert paragraph in extraction.text
@@ -73,9 +74,10 @@ def test_paragraphs_are_separated_by_one_blank_line():
     assert blocks[3].startswith(STORY_QUOTE)
 
 
-def test_block_quote_survives_as_blockquote():
+@pytest.mark.parametrize("fast", [False, True], ids=["thorough", "fast"])
+def test_block_quote_survives_as_blockquote(fast):
     """A quotation in the story stays a <blockquote> in the HTML."""
-    html = extract(read("republished_story.html")).html
+    html = extract(read("republished_story.html"), fast=fast).html
 
     start = html.index("<blockquote>")
     assert STORY_QUOTE in html[start : html.index("</blockquote>")]
