@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from newsdesk import __version__, conf
+from newsdesk.stories.excerpts import plain_text
 
 from . import discovery, parsing
 from .extraction import ExtractionError, extract
@@ -54,6 +55,7 @@ class PollOutcome:
     failed: int = 0
     error: str = ""
     seconds: float = 0.0
+    come_back_after: timedelta | None = None  # the server's Cache-Control hint
     item_errors: list = field(default_factory=list)
 
 
@@ -138,7 +140,7 @@ def fetch_and_store(source, fetcher, outcome):
         return
     source.etag = result.etag or ""
     source.last_modified = result.last_modified or ""
-    source.retry_hint = result.retry_after
+    outcome.come_back_after = result.retry_after
     if source.kind == Source.Kind.PAGE:
         items = page_items(result)
     else:
@@ -213,7 +215,7 @@ def extract_story(feed_item, fetcher):
         "url": feed_item.url,
         "title": (feed_item.title or "").strip()[:500],
         "author": (feed_item.author or "")[:300],
-        "summary": parsing_text(feed_item.summary_html),
+        "summary": plain_text(feed_item.summary_html),
         "image_url": feed_item.image or "",
         "published_at": feed_item.published,
         "from_feed_only": False,
@@ -225,7 +227,7 @@ def extract_story(feed_item, fetcher):
     except (FetchError, ExtractionError) as error:
         fields.update(
             html=sanitise_html(feed_html),
-            text=parsing_text(feed_html),
+            text=plain_text(feed_html),
             from_feed_only=True,
             extraction_note=f"Article page not used ({error}); the text is the feed's own.",
         )
@@ -242,12 +244,6 @@ def extract_story(feed_item, fetcher):
     return fields
 
 
-def parsing_text(html):
-    from newsdesk.stories.excerpts import plain_text
-
-    return plain_text(html or "")
-
-
 def update_item(item, feed_item, story, digest):
     WireItemVersion.objects.create(item=item, title=item.title, html=item.html, text=item.text, raw=item.raw)
     for name, value in story.items():
@@ -261,9 +257,10 @@ def update_item(item, feed_item, story, digest):
 def record_success(source, outcome):
     now = timezone.now()
     interval = source.poll_interval
-    hint = getattr(source, "retry_hint", None)
+    hint = outcome.come_back_after
     if hint and hint > interval:
-        interval = hint  # the server asked us to come back later (Cache-Control)
+        # The server asked us to come back later (Cache-Control); a day at most.
+        interval = min(hint, timedelta(days=1))
     Source.objects.filter(pk=source.pk).update(
         etag=source.etag,
         last_modified=source.last_modified,
