@@ -109,3 +109,15 @@ def test_lead_images_come_as_webp_with_a_jpeg_fallback(client):
     picture = html[html.index("<picture") : html.index("</picture>")]
     assert 'type="image/webp"' in picture
     assert ".jpg" in picture and 'width="' in picture and 'height="' in picture
+
+
+def test_an_expired_story_is_taken_down_by_the_periodic_job(client, django_capture_on_commit_callbacks):
+    """Expiry runs in the same job: the story is unpublished and answers 410."""
+    story = newest()
+    url = story.url
+    ArticlePage.objects.filter(pk=story.pk).update(expire_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        periodic.run_due_jobs(now=timezone.now() + timedelta(hours=1), holder="test")
+    story.refresh_from_db()
+    assert not story.live and story.expired
+    assert client.get(url).status_code == 410
