@@ -25,11 +25,29 @@ from .gone import StoryGone
 def paginate(request, items, per_page):
     paginator = Paginator(items, per_page)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
-        return paginator.page(1)
+        page = paginator.page(1)
     except EmptyPage:
-        return paginator.page(paginator.num_pages)
+        page = paginator.page(paginator.num_pages)
+    page.object_list = with_sections(page.object_list)
+    return page
+
+
+def with_sections(stories):
+    """The stories as a list, each knowing its section, in one query for them all.
+
+    A story card shows its section; asking each story for its parent page
+    would cost a query per card.
+    """
+    stories = list(stories)
+    parent_paths = {story.path[: -Page.steplen] for story in stories}
+    sections = {section.path: section for section in SectionPage.objects.filter(path__in=parent_paths)}
+    for story in stories:
+        section = sections.get(story.path[: -Page.steplen])
+        if section is not None:
+            story.__dict__["section"] = section  # fills the cached_property
+    return stories
 
 
 def published_articles():
@@ -38,9 +56,13 @@ def published_articles():
         ArticlePage.objects.live()
         .public()
         .select_related("lead_image")
-        .prefetch_related("article_authors__author")
+        .prefetch_related("article_authors__author", "lead_image__renditions")
         .order_by("-first_published_at", "-pk")
     )
+
+
+# The lead story is the newest of this many with a lead image.
+HOME_LATEST = 8
 
 
 class HomePage(RoutablePageMixin, Page):
@@ -52,14 +74,16 @@ class HomePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = published_articles().descendant_of(self)
-        lead = articles.filter(lead_image__isnull=False).first() or articles.first()
+        latest = with_sections(published_articles().descendant_of(self)[:HOME_LATEST])
+        lead = next((story for story in latest if story.lead_image_id), latest[0] if latest else None)
         context["lead_story"] = lead
-        context["top_stories"] = articles.exclude(pk=getattr(lead, "pk", None))[:4]
-        context["section_blocks"] = [
-            (section, published_articles().child_of(section)[:4])
-            for section in SectionPage.objects.live().child_of(self).order_by("path")
-        ]
+        context["top_stories"] = [story for story in latest if story is not lead][:4]
+        context["section_blocks"] = []
+        for section in SectionPage.objects.live().child_of(self).order_by("path"):
+            stories = list(published_articles().child_of(section)[:4])
+            for story in stories:
+                story.__dict__["section"] = section
+            context["section_blocks"].append((section, stories))
         return context
 
     @path("authors/<slug:slug>/", name="author")

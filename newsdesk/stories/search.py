@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .excerpts import plain_text
-from .models import published_articles
+from .models import published_articles, with_sections
 
 RESULTS_PER_PAGE = 10
 # Scores within this fraction of each other count as equal, and the newer
@@ -31,6 +31,7 @@ def search(request):
 
         results.sort(key=rank)
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = with_sections(page.object_list)
         for story in page:
             story.snippet = highlighted_snippet(story, query)
     return TemplateResponse(request, "stories/search.html", {"query": query, "results": page})

@@ -10,7 +10,7 @@ from newsdesk.branding.share import share_links
 
 from ..ages import age_in_words
 from ..excerpts import cut_excerpt
-from ..models import HomePage, published_articles
+from ..models import HomePage, published_articles, with_sections
 
 register = template.Library()
 
@@ -87,7 +87,7 @@ def recent_posts(context, exclude=None):
         stories = stories.in_site(site)
     if exclude is not None:
         stories = stories.exclude(pk=exclude.pk)
-    return {"stories": stories[: newsroom.recent_posts_count], "request": context.get("request")}
+    return {"stories": with_sections(stories[: newsroom.recent_posts_count]), "request": context.get("request")}
 
 
 @register.simple_tag(takes_context=True)
