@@ -150,3 +150,11 @@ def test_images_carry_width_and_height(client):
         html = client.get(url).content.decode()
         for tag in re.findall(r"<img [^>]+>", html):
             assert 'width="' in tag and 'height="' in tag, tag
+
+
+def test_listing_queries_do_not_grow_with_the_stories_listed(client, django_assert_max_num_queries):
+    """A section page of twelve cards costs a fixed handful of queries, not one per card."""
+    section = SectionPage.objects.get(slug="world")
+    client.get(section.url)  # renditions made on the first view
+    with django_assert_max_num_queries(20):
+        client.get(section.url)
