@@ -214,9 +214,19 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp"}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 
+def _not_routine_task_news(record):
+    # The task worker sets its loggers to INFO and logs every task's start and
+    # end; on a site that polls feeds that buries the console. Failures are
+    # WARNING or worse and still show; every result is in the admin.
+    return record.levelno >= 30 or os.environ.get("NEWSDESK_LOG_LEVEL") == "DEBUG"
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "not_routine_task_news": {"()": "django.utils.log.CallbackFilter", "callback": _not_routine_task_news},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
@@ -225,7 +235,8 @@ LOGGING = {
         # Wagtail logs every page save at INFO: too loud for the console.
         "wagtail": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING", "filters": ["not_routine_task_news"]},
+        "django_tasks_db": {"filters": ["not_routine_task_news"]},
     },
 }
 
