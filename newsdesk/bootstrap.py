@@ -20,11 +20,12 @@ def prepare_site(load_demo=True, echo=print):
     call_command("collectstatic", interactive=False, verbosity=0)
     ensure_home_page()
     if load_demo:
-        from newsdesk.demo.loader import load_demo as load
+        from newsdesk.demo.loader import load_demo as load, repoint_demo_sources
 
         count = load(echo=echo)
         if count:
             echo(f"Loaded the demo newsroom: {count} stories.")
+        repoint_demo_sources()
     ensure_admin(echo)
 
 

@@ -43,3 +43,15 @@ def test_demo_text_is_plain_and_complete():
         assert story["section"] in sections
         assert set(story["authors"]) <= authors
         assert len(story["body"]) >= 3
+
+
+def test_demo_sources_follow_the_site_to_a_new_address(settings):
+    """Served by the site itself, the demo's wire outlets move with it (another port, say)."""
+    from newsdesk.demo.loader import repoint_demo_sources
+    from newsdesk.wire.models import Source
+
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8765"
+    repoint_demo_sources()
+    urls = list(Source.objects.filter(url__contains="/demo-outlets/").values_list("url", flat=True))
+    assert len(urls) == 3
+    assert all(url.startswith("http://127.0.0.1:8765/demo-outlets/") for url in urls)

@@ -2,6 +2,7 @@
 
 import io
 import json
+from urllib.parse import urlsplit, urlunsplit
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +84,19 @@ def load_demo_sources(sections):
                 "poll_interval": timedelta(minutes=data["poll_minutes"]),
             },
         )
+
+
+def repoint_demo_sources():
+    """Keep the demo's sources on the address the site runs on now (a new port, say)."""
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    for source in Source.objects.filter(url__contains="/demo-outlets/"):
+        url = urlsplit(source.url)
+        if (url.scheme, url.netloc) != (base.scheme, base.netloc):
+            source.url = urlunsplit((base.scheme, base.netloc, url.path, url.query, ""))
+            source.consecutive_failures = 0
+            source.last_error = ""
+            source.next_poll_at = timezone.now()
+            source.save()
 
 
 def apply_site_settings(site_data, home):
