@@ -62,6 +62,11 @@ def get(name):
     return getattr(django_settings, name, SETTINGS[name].default)
 
 
+def parse_bool(raw):
+    """An environment variable's yes or no: 1, true, yes, on (any case) are yes."""
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
 def from_environment(environ):
     """The newsdesk settings given as environment variables, parsed by their default's type."""
     values = {}
@@ -70,7 +75,7 @@ def from_environment(environ):
         if raw is None or raw == "":
             continue
         if isinstance(setting.default, bool):
-            values[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            values[name] = parse_bool(raw)
         elif isinstance(setting.default, int):
             values[name] = int(raw)
         elif isinstance(setting.default, float):

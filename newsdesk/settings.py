@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from newsdesk.conf import from_environment, parse_bool
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -20,7 +22,7 @@ def env_bool(name, default):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return parse_bool(value)
 
 
 def env_list(name, default):
@@ -241,6 +243,4 @@ LOGGING = {
 }
 
 # newsdesk's own settings (newsdesk/conf.py) may be given in the environment.
-from newsdesk.conf import from_environment  # noqa: E402
-
 globals().update(from_environment(os.environ))

@@ -1,5 +1,6 @@
 """Masthead context: the newsroom settings and the section navigation."""
 
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 from .models import NewsroomSettings
@@ -13,7 +14,9 @@ def masthead(request):
 
     sections = SectionPage.objects.live().in_site(site).order_by("path")
     return {
-        "newsroom": NewsroomSettings.for_site(site),
+        # Lazy, and cached on the request: admin pages never read it, and
+        # reader pages read it from several templates.
+        "newsroom": SimpleLazyObject(lambda: NewsroomSettings.for_request(request)),
         "nav_sections": sections,
-        "site_root": site.root_page.specific if site.root_page_id else None,
+        "site_root": SimpleLazyObject(lambda: site.root_page.specific) if site.root_page_id else None,
     }

@@ -378,7 +378,7 @@ class Fetcher:
                 if status != 304 and not 200 <= status < 300:
                     raise _status_error(response, url)
                 content = b"" if status == 304 else self._read_body(response, url, started)
-                media_type, charset = _split_content_type(response.headers.get("content-type"))
+                media_type, charset = split_content_type(response.headers.get("content-type"))
                 return {
                     "url": url,
                     "status": status,
@@ -586,7 +586,8 @@ def _max_age(cache_control: str | None) -> timedelta | None:
     return None
 
 
-def _split_content_type(value: str | None) -> tuple[str | None, str | None]:
+def split_content_type(value: str | None) -> tuple[str | None, str | None]:
+    """A Content-Type header's media type (lower case) and charset, either None when absent."""
     if not value:
         return None, None
     media_type, *params = value.split(";")

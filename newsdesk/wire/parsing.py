@@ -28,6 +28,8 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from .fetching import split_content_type
+
 __all__ = ["TRACKING_PARAMETERS", "FeedItem", "ParseError", "ParsedFeed", "canonical_url", "parse_feed"]
 
 # Query parameters that only say where a click came from. Removing them makes
@@ -178,7 +180,7 @@ def parse_feed(
     encoding the feed declares in its XML prolog is used.
     Raises ``ParseError`` for anything that is not a readable feed.
     """
-    media_type, header_charset = _split_content_type(content_type)
+    media_type, header_charset = split_content_type(content_type)
     encoding = encoding or header_charset
     if not content or not content.strip():
         raise ParseError("Empty response: expected a feed, got no content")
@@ -190,18 +192,6 @@ def parse_feed(
     if looks_like_html and not FEED_ROOT.search(content[:4096]):
         raise ParseError("Expected a feed, got an HTML page")
     return _parse_xml_feed(content, url, media_type, encoding)
-
-
-def _split_content_type(content_type: str | None) -> tuple[str | None, str | None]:
-    if not content_type:
-        return None, None
-    media_type, *params = content_type.split(";")
-    charset = None
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip("\"'")
-    return media_type.strip().lower() or None, charset
 
 
 def _looks_like_json(content: bytes, media_type: str | None) -> bool:
