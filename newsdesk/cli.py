@@ -92,8 +92,12 @@ def run(host, port, web_workers, demo):
     # behind HTTPS runs gunicorn itself and keeps them on.
     os.environ.setdefault("NEWSDESK_SECURE_COOKIES", "0")
     os.environ.setdefault("NEWSDESK_BASE_URL", f"http://{host}:{port}")
-    # The demo's wire outlets are served by this same site on loopback.
-    os.environ.setdefault("NEWSDESK_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32")
+    # The demo's wire outlets are served by this same site: its wire desk may
+    # read this one host and port, not every service on loopback.
+    from newsdesk.outbound.guard import allowance
+
+    os.environ.setdefault("NEWSDESK_FETCH_ALLOWED_ADDRESSES", allowance(host, port))
+    os.environ.setdefault("NEWSDESK_DEMO_OUTLETS", "1" if demo else "0")
     setup_django()
     from newsdesk.bootstrap import prepare_site
 

@@ -26,6 +26,10 @@ SETTINGS = {
     "NEWSDESK_SERVE_MEDIA": Setting(
         True, "Serve uploaded images from Django (the laptop mode); turn off behind a web server."
     ),
+    "NEWSDESK_DEMO_OUTLETS": Setting(
+        False, "Serve the demo wire outlets at /demo-outlets/ and give the desk sources for them; "
+        "`newsdesk run` turns it on."
+    ),
     "NEWSDESK_FEED_FULL_TEXT": Setting(
         True, "Feeds carry each story's full text; off, they carry the standfirst only."
     ),
@@ -41,6 +45,9 @@ SETTINGS = {
     "NEWSDESK_FETCH_ALLOWED_NETWORKS": Setting(
         (), "Private or loopback networks (CIDR, comma-separated) the wire desk may fetch from; none by default."
     ),
+    "NEWSDESK_FETCH_ALLOWED_ADDRESSES": Setting(
+        (), "Exact non-public address:port pairs (comma-separated, IPv6 as [::1]:8000) outbound requests may reach."
+    ),
     "NEWSDESK_FETCH_TIMEOUT": Setting(20.0, "Seconds before a fetch gives up."),
     "NEWSDESK_FETCH_MAX_BYTES": Setting(5_000_000, "Largest feed or page the wire desk downloads, in bytes."),
     "NEWSDESK_FETCH_PER_HOST_DELAY": Setting(1.0, "Seconds between the starts of two requests to one host."),
@@ -52,7 +59,26 @@ SETTINGS = {
         False, "Extract wire stories with one trafilatura run instead of three: faster, no links kept."
     ),
     "NEWSDESK_POLL_LOCK_SECONDS": Setting(
-        600, "How long a poll holds its source's lock; a crashed worker's lock expires after this."
+        600, "Length of a poll's lease on its source, renewed every third of it while the poll runs; "
+        "a crashed worker's lease runs out after this."
+    ),
+    "NEWSDESK_POLL_MAX_ITEMS": Setting(
+        200, "Items one poll reads from a feed or page, newest first; the rest are skipped with a note."
+    ),
+    "NEWSDESK_POLL_MAX_NEW_HOSTS": Setting(
+        20, "Hosts other than the source's own that one poll fetches article pages from; "
+        "items beyond keep the feed's text."
+    ),
+    "NEWSDESK_KEEP_POLLS_DAYS": Setting(30, "Days the poll log is kept (the health view shows 14); 0 keeps it for ever."),
+    "NEWSDESK_KEEP_VERSIONS_DAYS": Setting(
+        90, "Days earlier versions of edited wire items are kept; 0 keeps them for ever."
+    ),
+    "NEWSDESK_KEEP_TASK_RESULTS_DAYS": Setting(
+        7, "Days finished background-task results are kept in the database queue; 0 keeps them for ever."
+    ),
+    "NEWSDESK_CSP_FRAME_SOURCES": Setting(
+        ("https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"),
+        "Origins whose players a story's embeds may show in a frame (the readers' CSP frame-src).",
     ),
 }
 

@@ -25,6 +25,7 @@ urlpatterns += [
     path("", include("newsdesk.feeds.urls")),
     path("api/", include("newsdesk.api.urls")),
     path("search/", search, name="search"),
+    # Always routed; the outlets' views answer 404 unless NEWSDESK_DEMO_OUTLETS is on.
     path("demo-outlets/", include("newsdesk.demo.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -49,7 +49,9 @@ def running_site(site_environment):
     subprocess.run(newsdesk_command("setup"), env=env, check=True, capture_output=True, timeout=600)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4"],
+         "--workers", "2", "--threads", "4",
+         # The first page view draws the demo's image renditions: slow on a busy machine.
+         "--timeout", "120"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -50,6 +50,7 @@ def test_demo_sources_follow_the_site_to_a_new_address(settings):
     from newsdesk.demo.loader import repoint_demo_sources
     from newsdesk.wire.models import Source
 
+    settings.NEWSDESK_DEMO_OUTLETS = True
     settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8765"
     repoint_demo_sources()
     urls = list(Source.objects.filter(url__contains="/demo-outlets/").values_list("url", flat=True))

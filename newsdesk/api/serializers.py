@@ -2,12 +2,13 @@
 
 from urllib.parse import urlencode, urljoin
 
-import lxml.html
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from newsdesk.stories.models import HomePage
+from newsdesk.wire.sanitising import sanitise_story_html
 
 # The article page shows its lead image at up to 1200×675; the API hands out
 # that same rendition so apps get the picture the site itself shows.
@@ -121,27 +122,25 @@ class ContentSerializer:
         return data
 
     def body_html(self, story):
-        """The body as the article page renders it, its links and images made absolute.
+        """The body as the article page renders it, sanitised, its links and images made absolute.
 
         Readers of the API show the HTML on other sites and in apps, where a
-        relative `/media/…` or `/world/…` would point nowhere.
+        relative `/media/…` or `/world/…` would point nowhere, and where our
+        page's classes mean nothing. The sanitiser is the last step: whatever
+        a block renders (an editor's rich text, a wire story's), only the
+        story allow-list reaches them.
         """
         # Block by block, as the article page includes them: rendering the
         # whole stream would wrap each block in a <div> of Wagtail's.
-        html = "".join(block.render_as_block() for block in story.body)
-        if not html.strip():
-            return ""
-        wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
-        wrapper.make_links_absolute(self.base_url, resolve_base_href=False)
-        for element in wrapper.iter("img", "source"):
-            if element.get("srcset"):
-                element.set("srcset", self.absolute_srcset(element.get("srcset")))
-        html = (wrapper.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
-        return html.strip()
+        html = "".join(self.block_html(block) for block in story.body)
+        return sanitise_story_html(html, base_url=self.base_url)
 
-    def absolute_srcset(self, srcset):
-        candidates = []
-        for candidate in srcset.split(","):
-            url, _, descriptor = candidate.strip().partition(" ")
-            candidates.append(f"{self.absolute(url)} {descriptor}".strip())
-        return ", ".join(candidates)
+    def block_html(self, block):
+        # An embed renders as the provider's iframe, which the sanitiser
+        # drops: hand out a link to it instead, as the feeds do.
+        if block.block_type == "embed":
+            embed = block.value.get("embed")
+            if not embed:
+                return ""
+            return format_html('<p><a href="{}">{}</a></p>', embed.url, block.value.get("caption") or embed.url)
+        return block.render_as_block()

@@ -128,6 +128,8 @@ def time_parameter(request, name):
 
 
 def published_stories(site):
+    # published_articles() is live().public(): a story behind a view
+    # restriction, on it or on a section above it, never reaches the API.
     return published_articles().in_site(site).prefetch_related(
         "tagged_items__tag",
         "corrections",

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Site
 from wagtail.rich_text import RichText
 
+from newsdesk import conf
 from newsdesk.branding.models import NewsroomSettings
 from newsdesk.stories.models import (
     ArticleAuthor,
@@ -31,6 +32,10 @@ from . import images
 from .outlets import demo_sources
 
 NEWSROOM_FILE = Path(__file__).with_name("newsroom.json")
+# The demo's images live in this collection; its presence says the demo was loaded.
+DEMO_COLLECTION = "Demo newsroom"
+# Left on a demo source paused because the outlets are off, so turning them on resumes it.
+OUTLETS_OFF_NOTE = "Paused: the demo outlets are off on this site (NEWSDESK_DEMO_OUTLETS)."
 
 
 def read_newsroom(path=NEWSROOM_FILE):
@@ -73,7 +78,13 @@ def load_demo(force=False, echo=print, now=None, path=NEWSROOM_FILE):
 
 
 def load_demo_sources(sections):
-    """Point the wire desk at the demo outlets the site serves itself; adds nothing twice."""
+    """Point the wire desk at the demo outlets the site serves itself; adds nothing twice.
+
+    Only where the outlets are on (NEWSDESK_DEMO_OUTLETS): elsewhere
+    /demo-outlets/ answers 404, and a source for it would only ever fail.
+    """
+    if not conf.get("NEWSDESK_DEMO_OUTLETS"):
+        return
     for data in demo_sources(settings.WAGTAILADMIN_BASE_URL):
         Source.objects.get_or_create(
             url=data["url"],
@@ -87,16 +98,42 @@ def load_demo_sources(sections):
 
 
 def repoint_demo_sources():
-    """Keep the demo's sources on the address the site runs on now (a new port, say)."""
+    """Keep the demo's sources in step with the site; `newsdesk setup` runs this every time.
+
+    With the outlets on, the sources follow the address the site runs on
+    now (a new port, say), and a demo site set up while they were off gets
+    its sources. With them off, the sources are paused with a note saying
+    why, rather than polling a 404; turning the outlets on resumes them.
+    """
+    sources = [source for source in Source.objects.filter(url__contains="/demo-outlets/") if is_demo_source(source)]
+    if not conf.get("NEWSDESK_DEMO_OUTLETS"):
+        for source in sources:
+            if source.enabled:
+                source.enabled = False
+                source.last_error = OUTLETS_OFF_NOTE
+                source.save(update_fields=["enabled", "last_error"])
+        return
     base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-    for source in Source.objects.filter(url__contains="/demo-outlets/"):
+    for source in sources:
         url = urlsplit(source.url)
-        if (url.scheme, url.netloc) != (base.scheme, base.netloc):
+        paused_here = not source.enabled and source.last_error == OUTLETS_OFF_NOTE
+        if (url.scheme, url.netloc) != (base.scheme, base.netloc) or paused_here:
             source.url = urlunsplit((base.scheme, base.netloc, url.path, url.query, ""))
+            source.enabled = source.enabled or paused_here
             source.consecutive_failures = 0
             source.last_error = ""
             source.next_poll_at = timezone.now()
             source.save()
+    if Collection.objects.filter(name=DEMO_COLLECTION).exists():
+        newsroom = read_newsroom()
+        slugs = [section["slug"] for section in newsroom["sections"]]
+        load_demo_sources({section.slug: section for section in SectionPage.objects.filter(slug__in=slugs)})
+
+
+def is_demo_source(source):
+    """A source for one of the demo outlets' feeds, on whatever address."""
+    demo_paths = {urlsplit(data["url"]).path for data in demo_sources("")}
+    return urlsplit(source.url).path in demo_paths
 
 
 def apply_site_settings(site_data, home):
@@ -116,8 +153,8 @@ def apply_site_settings(site_data, home):
 
 def demo_collection():
     root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name="Demo newsroom").first()
-    return existing or root.add_child(name="Demo newsroom")
+    existing = root.get_children().filter(name=DEMO_COLLECTION).first()
+    return existing or root.add_child(name=DEMO_COLLECTION)
 
 
 def ensure_section(home, data):

@@ -8,14 +8,15 @@ the desk's extractor has to leave behind. `demo_sources` gives the Source
 definitions that point the desk at the three feeds.
 
 Nothing here touches the database: the outlets are what the desk reads, not
-part of the newsroom.
+part of the newsroom. They answer only where NEWSDESK_DEMO_OUTLETS is on
+(`newsdesk run` turns it on); elsewhere every address of theirs is a 404.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 
 from django.http import Http404, HttpResponse
@@ -27,6 +28,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.http import http_date
 
+from newsdesk import conf
 from newsdesk.stories.ages import age_in_words
 from newsdesk.stories.excerpts import cut_excerpt
 
@@ -199,6 +201,25 @@ def conditional(request, response, clock, stories):
 # Views
 
 
+def only_where_enabled(view):
+    """Answer 404 unless NEWSDESK_DEMO_OUTLETS is on.
+
+    The outlets belong to a demo site (`newsdesk run` turns them on); on a
+    deployed newsroom they would be fictional news on the public site. The
+    setting is read on each request rather than when the URLs load, so one
+    route serves both cases and a test can switch it.
+    """
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        if not conf.get("NEWSDESK_DEMO_OUTLETS"):
+            raise Http404("The demo outlets are off on this site.")
+        return view(request, *args, **kwargs)
+
+    return answer
+
+
+@only_where_enabled
 def index(request):
     """A list of the demo outlets and their feeds, for people looking around."""
     outlets = [
@@ -208,6 +229,7 @@ def index(request):
     return HttpResponse(render_to_string("demo/outlets_index.html", {"outlets": outlets}))
 
 
+@only_where_enabled
 def home(request, outlet):
     """An outlet's home page: its stories, newest first, and a link to its feed."""
     outlet = outlet_or_404(outlet)
@@ -218,6 +240,7 @@ def home(request, outlet):
     return conditional(request, response, clock, stories)
 
 
+@only_where_enabled
 def article(request, outlet, story):
     """A story's page, wrapped in the outlet's boilerplate."""
     outlet = outlet_or_404(outlet)
@@ -238,6 +261,7 @@ def article(request, outlet, story):
     return conditional(request, response, clock, stories)
 
 
+@only_where_enabled
 def feed(request, outlet, feed_name):
     """An outlet's feed, in the outlet's own format."""
     outlet = outlet_or_404(outlet)

@@ -19,3 +19,10 @@ class NewsroomConfig(AppConfig):
                 "publish-scheduled", timedelta(seconds=30), "newsdesk.newsroom.tasks.publish_scheduled"
             )
         )
+        # Old task results only take room; hourly keeps the table within a
+        # day's worth of its retention.
+        periodic.register(
+            periodic.PeriodicJob(
+                "prune-task-results", timedelta(hours=1), "newsdesk.newsroom.tasks.prune_task_results"
+            )
+        )

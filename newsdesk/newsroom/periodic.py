@@ -2,9 +2,10 @@
 
 Every `newsdesk worker` process runs a scheduler thread that calls
 `run_due_jobs` every few seconds. Each job has a row in PeriodicLease; a
-worker claims a due job with one conditional UPDATE, which only one process
-can win, then enqueues the job's task. The lease lives in the database, so
-the schedule survives restarts and any number of workers may run.
+worker claims a due job by taking that row's lease (leases.py: one
+conditional UPDATE, which only one process can win) until the job is next
+due, then enqueues the job's task. The lease lives in the database, so the
+schedule survives restarts and any number of workers may run.
 """
 
 import logging
@@ -17,6 +18,8 @@ from datetime import timedelta
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from .leases import Lease
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +49,15 @@ def registered_jobs():
 
 
 def claim(job, now, holder):
-    """True when this process won the right to run `job` now."""
+    """True when this process won the right to run `job` now.
+
+    The job's lease runs until it is next due; nobody releases it early.
+    """
     from .models import PeriodicLease
 
     PeriodicLease.objects.get_or_create(name=job.name, defaults={"run_after": now})
-    won = PeriodicLease.objects.filter(name=job.name, run_after__lte=now).update(
-        run_after=now + job.interval, holder=holder, last_claimed_at=now
-    )
-    return won == 1
+    lease = Lease(PeriodicLease, holder_field="holder", until_field="run_after")
+    return lease.take(job.name, holder, now, job.interval, last_claimed_at=now)
 
 
 def run_due_jobs(now=None, holder=None):

@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from newsdesk import conf
 from newsdesk.branding.models import NewsroomSettings
+from newsdesk.outbound.configured import user_agent
 
 from . import sitemaps
 from .addresses import origin
@@ -46,13 +48,23 @@ def news_sitemap(request):
     )
 
 
+def robots_token():
+    """The wire desk's name in robots.txt: its User-Agent up to the first "/"."""
+    return user_agent().split("/", 1)[0].split()[0]
+
+
 @require_safe
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /django-admin/",
-        "",
+    # /demo-outlets/ is disallowed even where the outlets are off (it is a
+    # 404 there): their fictional news must never be indexed as this site's.
+    private = ["Disallow: /admin/", "Disallow: /django-admin/"]
+    lines = ["User-agent: *", *private, "Disallow: /demo-outlets/", ""]
+    if conf.get("NEWSDESK_DEMO_OUTLETS"):
+        # The site's own wire desk reads the outlets and obeys robots.txt like
+        # any crawler, so it gets a group of its own (matched on the first
+        # token of its User-Agent) that lets it in there and nowhere else new.
+        lines += [f"User-agent: {robots_token()}", "Allow: /demo-outlets/", *private, ""]
+    lines += [
         f"Sitemap: {origin(request)}{reverse('seo:sitemap_index')}",
         f"Sitemap: {origin(request)}{reverse('seo:news_sitemap')}",
     ]

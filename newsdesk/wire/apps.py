@@ -17,3 +17,7 @@ class WireConfig(AppConfig):
         periodic.register(
             periodic.PeriodicJob("poll-sources", timedelta(seconds=30), "newsdesk.wire.tasks.poll_due_sources")
         )
+        # Retention is counted in days; hourly pruning keeps each run small.
+        periodic.register(
+            periodic.PeriodicJob("prune-wire-history", timedelta(hours=1), "newsdesk.wire.tasks.prune_history")
+        )

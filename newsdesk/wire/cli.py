@@ -82,24 +82,26 @@ def ingest(once, every):
     _django()
     from django.utils import timezone
 
+    from newsdesk.outbound.configured import shared_fetcher
+
     from .models import Source
-    from .pipeline import make_fetcher, poll_source
+    from .pipeline import poll_source
 
     sources_to_poll = Source.objects.filter(enabled=True)
     if not every:
         sources_to_poll = sources_to_poll.filter(next_poll_at__lte=timezone.now())
     sources_to_poll = list(sources_to_poll.order_by("next_poll_at"))
-    rows = [["source", "result", "new", "updated", "unchanged", "failed", "seconds"]]
-    with make_fetcher() as fetcher:
-        with click.progressbar(sources_to_poll, label="Polling", file=sys.stderr, show_pos=True) as bar:
-            for source in bar:
-                outcome = poll_source(source, fetcher, holder="newsdesk ingest")
-                if outcome is None:
-                    rows.append([source.name, "busy (another poll holds it)", "", "", "", "", ""])
-                    continue
-                result = "not modified" if outcome.not_modified else ("ok" if outcome.ok else f"failed: {outcome.error[:70]}")
-                rows.append([source.name, result, str(outcome.new), str(outcome.updated), str(outcome.unchanged),
-                             str(outcome.failed), f"{outcome.seconds:.1f}"])
+    rows = [["source", "result", "new", "updated", "unchanged", "skipped", "failed", "seconds"]]
+    fetcher = shared_fetcher()
+    with click.progressbar(sources_to_poll, label="Polling", file=sys.stderr, show_pos=True) as bar:
+        for source in bar:
+            outcome = poll_source(source, fetcher, holder="newsdesk ingest", due_only=not every)
+            if outcome is None:
+                rows.append([source.name, "busy (another poll holds it)", "", "", "", "", "", ""])
+                continue
+            result = "not modified" if outcome.not_modified else ("ok" if outcome.ok else f"failed: {outcome.error[:70]}")
+            rows.append([source.name, result, str(outcome.new), str(outcome.updated), str(outcome.unchanged),
+                         str(outcome.skipped), str(outcome.failed), f"{outcome.seconds:.1f}"])
     echo_table(rows)
     if len(rows) == 1:
         click.echo("No source is due." if not every else "No enabled source.")

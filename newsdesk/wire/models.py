@@ -1,6 +1,9 @@
+"""The wire desk's data: sources, rules, items with their earlier versions, and the poll log."""
+
 import hashlib
-import re
 from datetime import timedelta
+
+import regex
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,8 +44,11 @@ class Source(models.Model):
     last_error_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The poll lease (newsdesk/newsroom/leases.py): who polls it now, until when.
     locked_until = models.DateTimeField(null=True, blank=True)
     locked_by = models.CharField(max_length=200, blank=True)
+    # When a poll task was queued for it; no second one is queued meanwhile.
+    poll_queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -60,6 +66,9 @@ class Source(models.Model):
 
     def items_last_24_hours(self):
         return self.items_since(timezone.now() - timedelta(hours=24))
+
+    def latest_poll(self):
+        return self.polls.order_by("-started_at").first()
 
 
 class Rule(models.Model):
@@ -103,9 +112,10 @@ class Rule(models.Model):
 
     def clean(self):
         if self.pattern:
+            # The engine that runs the rules (rules.py) checks the pattern.
             try:
-                re.compile(self.pattern)
-            except re.error as error:
+                regex.compile(self.pattern)
+            except regex.error as error:
                 raise ValidationError({"pattern": f"Not a valid regular expression: {error}"})
 
 
@@ -123,6 +133,11 @@ class WireItem(models.Model):
         PUBLISHED = "published", "Published"
         DISCARDED = "discarded", "Discarded"
         FAILED = "failed", "Failed"
+
+    class Stage(models.TextChoices):
+        STORE = "store", "Storing the item"
+        PAGE = "page", "Fetching the article page"
+        RULES = "rules", "Applying the rules"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="items")
     identity = models.TextField(help_text="The feed's GUID, else the canonical URL.")
@@ -152,6 +167,11 @@ class WireItem(models.Model):
     article = models.ForeignKey(
         "stories.ArticlePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The last failure while handling the item, and when it is tried again.
+    error = models.TextField(blank=True, help_text="What went wrong the last time the item was handled.")
+    error_stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed attempts in a row.")
+    retry_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-fetched_at", "-pk"]
@@ -195,7 +215,9 @@ class Poll(models.Model):
     new_items = models.PositiveIntegerField(default=0)
     updated_items = models.PositiveIntegerField(default=0)
     failed_items = models.PositiveIntegerField(default=0)
+    skipped_items = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Why items were skipped or failed, one reason a line.")
 
     class Meta:
         ordering = ["-started_at"]

@@ -9,28 +9,36 @@ The HTML in ``summary_html`` and ``content_html`` is exactly what the feed gave
 (relative links resolved for the XML formats): untrusted, so it must go
 through ``newsdesk.wire.sanitising`` before it is shown to anyone.
 
+XML feeds are decoded here, not by feedparser (see ``decode_xml``), and a feed
+that declares XML entities is refused before any parser expands one: a few
+kilobytes of nested or repeated entities would otherwise become gigabytes of
+text (the "billion laughs"), and external ones would read other files.
+
 Pure Python: nothing here imports Django.
 """
 
 from __future__ import annotations
 
 import calendar
+import codecs
 import html
 import io
 import json
+import math
 import re
 import time
+import xml.parsers.expat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import feedparser
-import lxml.html
-from lxml import etree
 
-from .fetching import split_content_type
+from newsdesk.outbound.headers import split_content_type
 
-__all__ = ["TRACKING_PARAMETERS", "FeedItem", "ParseError", "ParsedFeed", "canonical_url", "parse_feed"]
+from .sanitising import parse_fragment
+
+__all__ = ["TRACKING_PARAMETERS", "FeedItem", "ParseError", "ParsedFeed", "canonical_url", "decode_xml", "parse_feed"]
 
 # Query parameters that only say where a click came from. Removing them makes
 # the same story reached from a newsletter, a social post and the feed one URL.
@@ -90,6 +98,37 @@ HTML_START = re.compile(
 
 FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 
+# Byte-order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# A document without a mark starts with "<" (XML 1.0, appendix F): these
+# openings give its width and byte order.
+UNMARKED_OPENINGS = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*?\?>")
+DECLARED_ENCODING = re.compile(r"""\bencoding\s*=\s*["']\s*([A-Za-z0-9._:-]+)""")
+# Charsets with one byte a character. A document declared in one of them whose
+# bytes are valid UTF-8 with characters beyond ASCII is UTF-8 mislabelled: in
+# windows-1252, "€" in UTF-8 would read "â‚¬", which no outlet writes.
+SINGLE_BYTE_PREFIXES = ("cp125", "iso8859_", "ascii", "koi8_", "mac_", "cp437", "cp850", "cp852", "cp866", "tis_620")
+# A character beyond ASCII written in UTF-8: a lead byte and its continuation bytes.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Browsers (WHATWG Encoding) read these as windows-1252, and so do the feeds that declare them:
+# their curly quotes sit at bytes 0x80-0x9F, which ISO-8859-1 leaves to control codes.
+WINDOWS_1252_ALIASES = frozenset({"iso8859_1", "ascii"})
+# The entity check hands expat the document in pieces this large and stops
+# at the first element: it costs the prolog, not the whole feed.
+PROLOG_CHUNK = 64 * 1024
+
 
 class ParseError(Exception):
     """The content is not a feed we can read; ``str(error)`` says why, for the editors."""
@@ -132,6 +171,8 @@ class ParsedFeed:
     kind: str  # "rss", "atom", "rdf" or "json"
     items: list[FeedItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # One reason per item left out (no link, no id): the poll log counts them.
+    skipped: list[str] = field(default_factory=list)
 
 
 def canonical_url(url: str) -> str:
@@ -155,7 +196,7 @@ def canonical_url(url: str) -> str:
     elif ":" in hostport:
         host, _, port = hostport.partition(":")
     host = host.lower().rstrip(".")
-    if port and port.isdigit() and int(port) == DEFAULT_PORTS[scheme]:
+    if port and port.isascii() and port.isdigit() and int(port) == DEFAULT_PORTS[scheme]:
         port = ""
     netloc = (userinfo + "@" if userinfo else "") + host + (":" + port if port else "")
     query = "&".join(
@@ -177,8 +218,10 @@ def parse_feed(
     ``content_type`` is the response's Content-Type (a charset parameter in it
     is honoured); ``encoding`` is the charset from that header when the caller
     keeps it apart, as ``FetchResult.encoding`` does. Without either, the
-    encoding the feed declares in its XML prolog is used.
-    Raises ``ParseError`` for anything that is not a readable feed.
+    encoding the feed declares in its XML prolog is used; see ``decode_xml``
+    for when the bytes overrule a declaration.
+    Raises ``ParseError`` for anything that is not a readable feed, and for
+    feeds that declare XML entities.
     """
     media_type, header_charset = split_content_type(content_type)
     encoding = encoding or header_charset
@@ -186,12 +229,14 @@ def parse_feed(
         raise ParseError("Empty response: expected a feed, got no content")
     if _looks_like_json(content, media_type):
         return _parse_json_feed(content, url, encoding)
+    content = decode_xml(content, encoding).encode("utf-8")
     # A feed served as text/html by a careless server is still a feed; an HTML
     # page never has one of the feed roots near its start.
     looks_like_html = media_type in ("text/html", "application/xhtml+xml") or HTML_START.match(content)
     if looks_like_html and not FEED_ROOT.search(content[:4096]):
         raise ParseError("Expected a feed, got an HTML page")
-    return _parse_xml_feed(content, url, media_type, encoding)
+    _refuse_entity_declarations(content)
+    return _parse_xml_feed(content, url, media_type)
 
 
 def _looks_like_json(content: bytes, media_type: str | None) -> bool:
@@ -200,18 +245,145 @@ def _looks_like_json(content: bytes, media_type: str | None) -> bool:
     return content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
 
 
+# --- decoding ----------------------------------------------------------------
+
+
+def decode_xml(content: bytes, declared: str | None = None) -> str:
+    """An XML document's text, its XML declaration (if any) now saying UTF-8.
+
+    The encoding is, in order: a byte-order mark; the width and byte order
+    of an unmarked UTF-16 or UTF-32 opening ``<?``; ``declared`` (the HTTP
+    charset); the XML declaration's; else UTF-8. A declared UTF-8 that the
+    bytes are not loses to another encoding the XML declaration names, or to
+    windows-1252 when no character at all is written in UTF-8. A declared
+    single-byte charset (windows-1252, ISO-8859-*, ASCII…) loses to bytes
+    that are valid UTF-8 and hold characters beyond ASCII. Otherwise bytes
+    the chosen encoding cannot read become U+FFFD: a feed that lies about
+    its encoding is read, not refused.
+    """
+    encoding, start = _sniffed_encoding(content)
+    if encoding is None:
+        opening = content[:1024].decode("ascii", errors="replace")
+        declaration = XML_DECLARATION.match(opening)
+        named = DECLARED_ENCODING.search(declaration.group(0)) if declaration else None
+        in_prolog = _codec(named.group(1) if named else None)
+        encoding = _codec(declared) or in_prolog or "utf_8"
+        if encoding == "utf_8" and not _is_utf8(content):
+            if in_prolog and in_prolog != encoding:
+                # A server's default "charset=utf-8" over a document that says otherwise, and is right.
+                encoding = in_prolog
+            elif not UTF8_SEQUENCE.search(content):
+                # Not one character beyond ASCII is written in UTF-8: the whole
+                # document is in a single-byte charset, and windows-1252 is the
+                # one such feeds use (as browsers assume).
+                encoding = "cp1252"
+        if encoding.startswith(("utf_16", "utf_32")):
+            encoding = "utf_8"  # a document that declares it in ASCII bytes is not in UTF-16
+        if _is_single_byte(encoding) and not content.isascii() and _is_utf8(content):
+            encoding = "utf_8"
+        elif encoding in WINDOWS_1252_ALIASES:
+            encoding = "cp1252"
+    text = content[start:].decode(encoding, errors="replace")
+    return XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+
+
+def _sniffed_encoding(content: bytes) -> tuple[str | None, int]:
+    """The encoding a byte-order mark or an unmarked wide opening gives, and where the text starts."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if content.startswith(mark):
+            return encoding, len(mark)
+    for opening, encoding in UNMARKED_OPENINGS:
+        if content.startswith(opening):
+            return encoding, 0
+    return None, 0
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's name for a charset label, or None for a label it does not know."""
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label.strip()).name.replace("-", "_")
+    except (LookupError, ValueError):
+        return None
+
+
+def _is_single_byte(codec: str) -> bool:
+    return codec.startswith(SINGLE_BYTE_PREFIXES)
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --- entities ------------------------------------------------------------------
+
+
+class _PrologRead(Exception):
+    """The first element has begun: the prolog, where entities are declared, is behind us."""
+
+
+class _EntityDeclared(Exception):
+    """The document declares an entity."""
+
+
+def _refuse_entity_declarations(content: bytes) -> None:
+    """Raise ParseError when the document (UTF-8 by now) declares any entity, internal or external.
+
+    Entities are declared only in the DOCTYPE, before the first element, so
+    expat reads up to that element and no further. feedparser removes a
+    DOCTYPE with a pattern of its own, which a comment can fool into keeping
+    declarations, so the text before the first element is searched too; and
+    when the prolog does not even parse, the whole document is.
+    """
+    parser = xml.parsers.expat.ParserCreate("utf-8")
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def declared(*args):
+        raise _EntityDeclared
+
+    def started(*args):
+        raise _PrologRead
+
+    parser.EntityDeclHandler = declared
+    parser.UnparsedEntityDeclHandler = declared
+    parser.StartElementHandler = started
+    prolog_end = len(content)
+    try:
+        for offset in range(0, len(content), PROLOG_CHUNK):
+            parser.Parse(content[offset : offset + PROLOG_CHUNK], False)
+        parser.Parse(b"", True)
+    except _EntityDeclared:
+        prolog_end = -1
+    except _PrologRead:
+        prolog_end = parser.CurrentByteIndex + 1
+    except xml.parsers.expat.ExpatError:
+        pass  # no usable prolog: look through the whole document
+    if prolog_end < 0 or b"<!entity" in content[:prolog_end].lower():
+        raise ParseError("The feed declares XML entities, which newsdesk does not expand")
+
+
 # --- RSS, RDF and Atom -------------------------------------------------------
 
 
-def _parse_xml_feed(content: bytes, url: str, media_type: str | None, encoding: str | None) -> ParsedFeed:
-    headers = {"content-location": url}
-    if media_type or encoding:
-        headers["content-type"] = (media_type or "application/xml") + (f"; charset={encoding}" if encoding else "")
+def _parse_xml_feed(content: bytes, url: str, media_type: str | None) -> ParsedFeed:
+    # decode_xml has made the document UTF-8, declaration and all.
+    headers = {"content-location": url, "content-type": f"{media_type or 'application/xml'}; charset=utf-8"}
     # A file-like object, never bytes: given bytes that look like a path,
     # feedparser tries to open that file on our disk.
-    parsed = feedparser.parse(
-        io.BytesIO(content), response_headers=headers, sanitize_html=False, resolve_relative_uris=True
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content), response_headers=headers, sanitize_html=False, resolve_relative_uris=True
+        )
+    except Exception as error:  # noqa: BLE001 - see below
+        # feedparser's lenient parser has its own bugs on hostile input (a
+        # character reference beyond U+10FFFF raises ValueError from chr()):
+        # whatever it raises, the feed is one we cannot read.
+        raise ParseError(f"Malformed feed that could not be read: {_bozo_reason(error)}") from None
     warnings = []
     # NonXMLContentType only says the server's Content-Type was not an XML
     # one, which is common and harmless when the body is a good feed.
@@ -225,19 +397,20 @@ def _parse_xml_feed(content: bytes, url: str, media_type: str | None, encoding: 
     if not parsed.version:
         raise ParseError("Expected a feed, got an XML document that is not RSS, RDF or Atom")
     feed_link = _absolute(parsed.feed.get("link"), url)
-    items = []
+    items, skipped = [], []
     for index, entry in enumerate(parsed.entries):
         item = _item_from_entry(entry, base=feed_link or url)
         if item is None:
-            warnings.append(f"Skipped item {index + 1}: it has neither a link nor a permalink GUID")
+            skipped.append(f"Item {index + 1} has neither a link nor a permalink GUID that is a web address")
         else:
             items.append(item)
     return ParsedFeed(
-        title=_text(parsed.feed.get("title_detail")) or parsed.feed.get("title", ""),
+        title=_text(parsed.feed.get("title_detail")) or _collapse(parsed.feed.get("title", "")),
         link=feed_link,
         kind=FEEDPARSER_KINDS.get(parsed.version, "rss"),
         items=items,
         warnings=warnings,
+        skipped=skipped,
     )
 
 
@@ -259,9 +432,10 @@ def _item_from_entry(entry, base: str) -> FeedItem | None:
     link = entry.get("link") or next(
         (link.get("href") for link in entry.get("links", []) if link.get("rel") == "alternate"), None
     )
+    link = _web_url(base, link) if isinstance(link, str) else None
     if not link:
         return None
-    url = canonical_url(urljoin(base, link))
+    url = canonical_url(link)
     guid = (entry.get("id") or "").strip() or None
     # dict.get, not entry.get: feedparser's own get() answers "updated_parsed"
     # with the publication date when the feed gave no update date.
@@ -290,10 +464,7 @@ def _text(detail) -> str:
         return ""
     value = detail["value"]
     if detail.get("type") in ("text/html", "application/xhtml+xml") and value.strip():
-        try:
-            value = lxml.html.fragment_fromstring(value, create_parent="div").text_content()
-        except etree.ParserError:
-            pass  # not markup after all; keep the text as given
+        value = parse_fragment(value).text_content()
     return _collapse(value)
 
 
@@ -302,7 +473,7 @@ def _html(detail) -> str:
         return ""
     if detail.get("type") == "text/plain":
         return _paragraphs(detail["value"])
-    return detail["value"].strip()
+    return _clean(detail["value"]).strip()
 
 
 def _content_html(contents) -> str | None:
@@ -333,7 +504,7 @@ def _entry_image(entry, base: str) -> str | None:
         for enclosure in entry.get("enclosures", []) or []
         if (enclosure.get("type") or "").startswith("image/")
     ]
-    return next((urljoin(base, url.strip()) for url in candidates if url and url.strip()), None)
+    return next((web for url in candidates if isinstance(url, str) and (web := _web_url(base, url))), None)
 
 
 def _has_image_extension(url: str) -> bool:
@@ -343,27 +514,39 @@ def _has_image_extension(url: str) -> bool:
 def _datetime(value) -> datetime | None:
     if not value:
         return None
-    if isinstance(value, time.struct_time):
-        # feedparser has already converted to UTC; timegm reads it as such.
-        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     try:
-        parsed = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        if isinstance(value, time.struct_time):
+            # feedparser has already converted to UTC; timegm reads it as such.
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+        if not isinstance(value, str):
+            return None
+        parsed = datetime.fromisoformat(value.strip())
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
+        return None  # not a date, or one outside what a datetime holds (year 0, year 10000)
 
 
-def _jsonable(value):
+# Deeper nesting than this in an entry is junk, not news; it is cut off in
+# what is stored so that copying it cannot exhaust the stack.
+RAW_MAX_DEPTH = 20
+
+
+def _jsonable(value, depth: int = 0):
     """The entry as plain JSON types, for storage next to the item."""
     if isinstance(value, time.struct_time):
-        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC).isoformat()
+        moment = _datetime(value)
+        return moment.isoformat() if moment else None
+    if depth >= RAW_MAX_DEPTH and isinstance(value, (dict, list, tuple)):
+        return None
     if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {_clean(str(key)): _jsonable(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+        return [_jsonable(item, depth + 1) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN and infinities are not JSON
+    if value is None or isinstance(value, (int, float, bool)):
         return value
-    return str(value)
+    return _clean(str(value))
 
 
 # --- JSON Feed ---------------------------------------------------------------
@@ -384,6 +567,8 @@ def _parse_json_feed(content: bytes, url: str, encoding: str | None) -> ParsedFe
         raise ParseError(
             f"Invalid JSON Feed: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+    except RecursionError:
+        raise ParseError("Invalid JSON Feed: nested too deeply") from None
     if not isinstance(document, dict):
         raise ParseError("Expected a feed, got JSON that is not a JSON Feed (not an object)")
     warnings = []
@@ -397,11 +582,14 @@ def _parse_json_feed(content: bytes, url: str, encoding: str | None) -> ParsedFe
         raise ParseError("Invalid JSON Feed: \"items\" is not a list")
     feed_link = _json_url(document.get("home_page_url"), url)
     feed_authors = _json_authors(document)
-    items = []
+    items, skipped = [], []
     for index, entry in enumerate(entries):
-        item = _item_from_json(entry, base=url, feed_authors=feed_authors) if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            skipped.append(f"Item {index + 1} is not a JSON object")
+            continue
+        item = _item_from_json(entry, base=url, feed_authors=feed_authors)
         if item is None:
-            warnings.append(f"Skipped item {index + 1}: it has no URL")
+            skipped.append(f"Item {index + 1} has neither a URL nor an id that is one")
         else:
             items.append(item)
     return ParsedFeed(
@@ -410,23 +598,26 @@ def _parse_json_feed(content: bytes, url: str, encoding: str | None) -> ParsedFe
         kind="json",
         items=items,
         warnings=warnings,
+        skipped=skipped,
     )
 
 
 def _item_from_json(entry: dict, base: str, feed_authors: list[str]) -> FeedItem | None:
     guid = _json_str(entry.get("id")).strip() or None
     link = _json_url(entry.get("url"), base) or _json_url(entry.get("external_url"), base)
-    if link is None and guid and urlsplit(guid).scheme in DEFAULT_PORTS:
-        link = guid
+    if link is None and guid and guid.lower().startswith(("http://", "https://")):
+        link = _web_url(base, guid)
     if link is None:
         return None
     content_html = _json_str(entry.get("content_html")).strip() or None
-    if content_html is None and _json_str(entry.get("content_text")).strip():
-        content_html = _paragraphs(entry["content_text"])
+    content_text = _json_str(entry.get("content_text"))
+    if content_html is None and content_text.strip():
+        content_html = _paragraphs(content_text)
     summary = _json_str(entry.get("summary")).strip()
     image = _json_url(entry.get("image"), base) or _json_url(entry.get("banner_image"), base)
-    if image is None:
-        for attachment in entry.get("attachments") or []:
+    attachments = entry.get("attachments")
+    if image is None and isinstance(attachments, list):
+        for attachment in attachments:
             if isinstance(attachment, dict) and _json_str(attachment.get("mime_type")).startswith("image/"):
                 image = _json_url(attachment.get("url"), base)
                 if image:
@@ -458,36 +649,60 @@ def _json_authors(document: dict) -> list[str]:
 
 
 def _json_str(value) -> str:
+    """A string field's value; numbers as text; anything else (lists, objects, null) as ""."""
     if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _clean(value)
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)  # ids given as numbers, against the spec but common
+    if isinstance(value, float) and math.isfinite(value):
+        return str(value)
     return ""
 
 
 def _json_url(value, base: str) -> str | None:
     value = _json_str(value).strip()
-    if not value:
-        return None
-    absolute = urljoin(base, value)
-    return absolute if urlsplit(absolute).scheme in DEFAULT_PORTS else None
+    return _web_url(base, value) if value else None
 
 
 # --- shared helpers ----------------------------------------------------------
 
 
 def _absolute(link: str | None, base: str) -> str | None:
-    return canonical_url(urljoin(base, link)) if link else None
+    link = _web_url(base, link) if isinstance(link, str) else None
+    return canonical_url(link) if link else None
+
+
+def _web_url(base: str, link: str) -> str | None:
+    """link resolved against base when that gives an http or https address with a host, else None.
+
+    Everything the desk stores as a story's or a picture's address is shown
+    as a link or loaded by browsers: a javascript: or data: one must never
+    get that far, nor one that cannot be parsed (an unclosed IPv6 bracket).
+    """
+    try:
+        joined = urljoin(base, link.strip())
+        parts = urlsplit(joined)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    return joined if parts.scheme.lower() in DEFAULT_PORTS and parts.hostname else None
 
 
 def _paragraphs(text: str) -> str:
     """Plain text as HTML paragraphs, one per blank-line-separated block."""
-    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", _clean(text).strip()) if block.strip()]
     return "".join(f"<p>{html.escape(block)}</p>" for block in blocks)
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_clean(text).split())
+
+
+def _clean(text: str) -> str:
+    """Text without NUL characters and lone surrogates, which no database column can store."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.replace("\x00", "").encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _unique(values) -> list[str]:

@@ -3,10 +3,26 @@
 import logging
 import re
 
+import regex
+
+from .limits import clip
 from .models import Rule, WireItem
 from .publishing import publish_item
 
 logger = logging.getLogger(__name__)
+
+# An editor's pattern runs over every incoming story; a pattern such as
+# (a+)+$ can take longer than the age of the universe on some texts. A
+# well-written pattern matches a long story in milliseconds, so a quarter
+# of a second is ample, and a worker stuck on a bad one loses no more than
+# that per item.
+PATTERN_TIMEOUT_SECONDS = 0.25
+
+STATUS_REASON_CHARS = WireItem._meta.get_field("status_reason").max_length
+
+
+class PatternTimeout(Exception):
+    """A rule's pattern ran out of time on one story."""
 
 
 def rules_for(source):
@@ -17,16 +33,23 @@ def rules_for(source):
 
 
 def matches(rule, title, text):
+    """Whether `rule` matches the story; PatternTimeout when its pattern runs out of time."""
     haystack = f"{title}\n{text}"
     if rule.words:
+        # Escaped literal words: linear time, no limit needed.
         words = [word.strip() for word in rule.words.split(",") if word.strip()]
         if not any(re.search(rf"\b{re.escape(word)}\b", haystack, re.IGNORECASE) for word in words):
             return False
     if rule.pattern:
         try:
-            if not re.search(rule.pattern, haystack, re.IGNORECASE):
+            if not regex.search(rule.pattern, haystack, regex.IGNORECASE, timeout=PATTERN_TIMEOUT_SECONDS):
                 return False
-        except re.error:
+        except TimeoutError:
+            raise PatternTimeout(
+                f"The pattern of rule “{rule}” took over {PATTERN_TIMEOUT_SECONDS:g} s on this story "
+                "and was treated as no match"
+            ) from None
+        except regex.error:
             # Rule.clean() refuses bad patterns; one saved before that, or
             # by code, must not stop the desk.
             logger.warning("Skipping rule %s: invalid pattern %r", rule.pk, rule.pattern)
@@ -34,21 +57,36 @@ def matches(rule, title, text):
     return True
 
 
-def first_matching_rule(source, title, text):
+def first_matching_rule(source, title, text, problems=None):
+    """The first rule that matches; the reasons for rules that timed out are added to `problems`."""
     for rule in rules_for(source):
-        if matches(rule, title, text):
-            return rule
+        try:
+            if matches(rule, title, text):
+                return rule
+        except PatternTimeout as timeout:
+            logger.warning("Rule %s: %s", rule.pk, timeout)
+            if problems is not None:
+                problems.append(str(timeout))
     return None
 
 
 def apply_rules(item):
-    """Let the first matching rule publish, hold or discard a new item."""
+    """Let the first matching rule publish, hold or discard a new item.
+
+    A rule whose pattern timed out counts as not matching; the item's
+    status reason says so, so an editor sees why a rule did not fire.
+    """
     if item.status != WireItem.Status.NEW:
         return
-    rule = first_matching_rule(item.source, item.title, item.text)
+    problems = []
+    rule = first_matching_rule(item.source, item.title, item.text, problems)
+    notes = f" ({'; '.join(problems)})" if problems else ""
     if rule is None:
+        if problems:
+            item.status_reason = clip("; ".join(problems), STATUS_REASON_CHARS)
+            item.save(update_fields=["status_reason"])
         return
-    reason = f"Rule: {rule}"
+    reason = clip(f"Rule: {rule}{notes}", STATUS_REASON_CHARS)
     if rule.action == rule.Action.PUBLISH:
         item.status_reason = reason
         publish_item(item, section=rule.section or item.section)

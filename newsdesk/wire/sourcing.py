@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
+from newsdesk.outbound import FetchError
 from newsdesk.stories.models import SectionPage
 
 from . import discovery, opml, parsing
-from .fetching import FetchError
 from .models import Source
 
 

@@ -1,9 +1,11 @@
 """The wire desk in the admin: the queue, one item's preview, actions, source health."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -11,15 +13,24 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from wagtail.models import Page, WorkflowState
 
 from newsdesk.stories.models import SectionPage
 
 from .models import Poll, Source, WireItem
-from .publishing import publish_item
+from .publishing import Outcome, may_file_into, publish_item, publish_item_as, target_section
 
 QUEUE_PAGE_SIZE = 50
 HEALTH_DAYS = 14
+# A queue page shows 50 items; a request naming more than this did not come from the desk.
+MAX_ITEMS_PER_ACTION = 200
+# How the desk shows a story waiting in Wagtail's review workflow.
+REVIEW_LABELS = {
+    WorkflowState.STATUS_IN_PROGRESS: "In review",
+    WorkflowState.STATUS_NEEDS_CHANGES: "Changes requested",
+}
 
 can_view = permission_required("wire.view_wireitem", raise_exception=True)
 can_change = permission_required("wire.change_wireitem", raise_exception=True)
@@ -27,7 +38,7 @@ can_change = permission_required("wire.change_wireitem", raise_exception=True)
 
 @can_view
 def queue(request):
-    items = WireItem.objects.select_related("source", "section").order_by("-fetched_at", "-pk")
+    items = WireItem.objects.select_related("source", "section", "article").order_by("-fetched_at", "-pk")
     filters = {
         "source": request.GET.get("source", ""),
         "section": request.GET.get("section", ""),
@@ -44,6 +55,8 @@ def queue(request):
         for word in filters["q"].split():
             items = items.filter(Q(title__icontains=word) | Q(text__icontains=word))
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    with_review_states(page.object_list)
+    sections = SectionPage.objects.live().order_by("path")
     return TemplateResponse(
         request,
         "wire/queue.html",
@@ -53,7 +66,8 @@ def queue(request):
             "items": page,
             "filters": filters,
             "sources": Source.objects.order_by("name"),
-            "sections": SectionPage.objects.live().order_by("path"),
+            "sections": sections,
+            "filing_sections": filing_sections(request.user, sections),
             "statuses": WireItem.Status.choices,
             "query_string": request.GET.urlencode(),
         },
@@ -63,6 +77,9 @@ def queue(request):
 @can_view
 def preview(request, item_id):
     item = get_object_or_404(WireItem.objects.select_related("source", "section", "article"), pk=item_id)
+    with_review_states([item])
+    section = target_section(item)
+    may_add = section is not None and may_file_into(request.user, section)
     return TemplateResponse(
         request,
         "wire/preview.html",
@@ -71,44 +88,152 @@ def preview(request, item_id):
             "header_icon": "doc-full-inverse",
             "item": item,
             "versions": item.versions.all()[:10],
-            "sections": SectionPage.objects.live().order_by("path"),
+            "target_section": section,
+            "may_add": may_add,
+            "may_publish": may_add and section.permissions_for_user(request.user).can_publish_subpage(),
+            "sections": filing_sections(request.user, SectionPage.objects.live().order_by("path")),
         },
     )
+
+
+def filing_sections(user, sections):
+    """The sections `user` may add stories to: the desk offers only these to publish into."""
+    return [section for section in sections if may_file_into(user, section)]
+
+
+def with_review_states(items):
+    """Give each item `review`: where its story stands in Wagtail's review workflow, if it is in one.
+
+    One query for the whole page of items. "In review" until an editor
+    approves (the story goes live) or asks for changes.
+    """
+    article_ids = [str(item.article_id) for item in items if item.article_id]
+    states = dict(
+        WorkflowState.objects.active()
+        .filter(base_content_type=ContentType.objects.get_for_model(Page), object_id__in=article_ids)
+        .values_list("object_id", "status")
+    )
+    for item in items:
+        state = states.get(str(item.article_id))
+        item.review = REVIEW_LABELS.get(state, "")
+    return items
 
 
 @can_change
 @require_POST
 def act(request):
-    """Publish, open in the editor, hold or discard the chosen items."""
+    """Publish, open in the editor, hold or discard the chosen items.
+
+    The desk's own permission (change wire items) lets someone work the
+    queue; what they may do to a section is Wagtail's page permission there,
+    checked for every item as the page editor would: adding a story needs
+    "add" in its section, and one who may add but not publish sends it to
+    review instead. Refused items are left exactly as they were.
+    """
     action = request.POST.get("action")
+    back = back_url(request)
     ids = [value for value in request.POST.getlist("items") if value.isdigit()]
+    if len(ids) > MAX_ITEMS_PER_ACTION:
+        messages.error(request, f"Choose at most {MAX_ITEMS_PER_ACTION} items at a time.")
+        return redirect(back)
     items = list(WireItem.objects.filter(pk__in=ids).select_related("source", "section"))
-    back = request.POST.get("next") or reverse("wire:queue")
-    if not back.startswith("/"):
-        back = reverse("wire:queue")
     if not items:
         messages.warning(request, "Choose at least one item.")
         return redirect(back)
-    section = SectionPage.objects.filter(pk=request.POST.get("section") or 0).first()
+    chosen = SectionPage.objects.filter(pk=request.POST.get("section") or 0).first()
     if action == "edit":
-        if len(items) != 1:
-            messages.warning(request, "Open one item at a time in the editor.")
-            return redirect(back)
-        article = items[0].article or publish_item(items[0], section=section, user=request.user, live=False)
-        return redirect("wagtailadmin_pages:edit", article.pk)
+        return open_in_editor(request, items, chosen, back)
     if action == "publish":
-        published = [publish_item(item, section=section, user=request.user) for item in items if item.article_id is None]
-        messages.success(request, f"Published {len(published)} item{'s' if len(published) != 1 else ''}.")
+        publish(request, [item for item in items if item.article_id is None], chosen)
     elif action in {"hold", "discard"}:
-        status = WireItem.Status.HELD if action == "hold" else WireItem.Status.DISCARDED
-        for item in items:
-            item.status = status
-            item.status_reason = f"{status.label} by {request.user}"
-            item.save(update_fields=["status", "status_reason", "updated_at"])
-        messages.success(request, f"{status.label}: {len(items)} item{'s' if len(items) != 1 else ''}.")
+        set_status(request, items, action)
     else:
         messages.error(request, "Unknown action.")
     return redirect(back)
+
+
+def back_url(request):
+    """Where an action returns to: `next` when it is an address on this site, else the queue."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("wire:queue")
+
+
+def permitted(request, items, chosen=None):
+    """The items the user may act on in their target section; an error message names the rest."""
+    verdicts, allowed, refused = {}, [], {}
+    for item in items:
+        section = target_section(item, chosen)
+        if section is None:
+            refused.setdefault(None, []).append(item)
+            continue
+        if section.pk not in verdicts:
+            verdicts[section.pk] = may_file_into(request.user, section)
+        if verdicts[section.pk]:
+            allowed.append((item, section))
+        else:
+            refused.setdefault(section.title, []).append(item)
+    for title, refused_items in refused.items():
+        count = count_of(len(refused_items))
+        if title is None:
+            messages.error(request, f"Not done for {count}: the site has no section to file them in.")
+        else:
+            messages.error(request, f"Not done for {count}: you may not add stories to {title}.")
+    return allowed
+
+
+def open_in_editor(request, items, chosen, back):
+    if len(items) != 1:
+        messages.warning(request, "Open one item at a time in the editor.")
+        return redirect(back)
+    item = items[0]
+    if item.article_id is None:
+        # A draft only: the editor page offers publishing or submitting for
+        # review, as the user's permissions allow.
+        allowed = permitted(request, [item], chosen)
+        if not allowed:
+            return redirect(back)
+        publish_item(item, section=allowed[0][1], user=request.user, live=False)
+    # Wagtail's editor checks the user may edit an existing article.
+    return redirect("wagtailadmin_pages:edit", item.article_id)
+
+
+def publish(request, items, chosen):
+    if not items:
+        messages.info(request, "Nothing to publish: the chosen items have articles already.")
+        return
+    outcomes = Counter()
+    for item, section in permitted(request, items, chosen):
+        _, outcome = publish_item_as(request.user, item, section)
+        outcomes[outcome] += 1
+    if outcomes[Outcome.PUBLISHED]:
+        messages.success(request, f"Published {count_of(outcomes[Outcome.PUBLISHED])}.")
+    if outcomes[Outcome.IN_REVIEW]:
+        messages.success(
+            request, f"Submitted {count_of(outcomes[Outcome.IN_REVIEW])} for review: an editor approves them."
+        )
+    if outcomes[Outcome.DRAFT]:
+        messages.warning(
+            request,
+            f"Saved {count_of(outcomes[Outcome.DRAFT])} as drafts: you may not publish there "
+            "and the section has no review workflow.",
+        )
+
+
+def set_status(request, items, action):
+    status = WireItem.Status.HELD if action == "hold" else WireItem.Status.DISCARDED
+    allowed = [item for item, _ in permitted(request, items)]
+    for item in allowed:
+        item.status = status
+        item.status_reason = f"{status.label} by {request.user}"
+        item.save(update_fields=["status", "status_reason", "updated_at"])
+    if allowed:
+        messages.success(request, f"{status.label}: {count_of(len(allowed))}.")
+
+
+def count_of(number):
+    return f"{number} item{'s' if number != 1 else ''}"
 
 
 @can_view

@@ -1,7 +1,13 @@
+"""The wire desk in Wagtail's admin: its menu, views, and the sources and rules editors."""
+
+from django.forms import modelform_factory
 from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from newsdesk.stories.models import SectionPage
 
 from . import urls
 from .models import Rule, Source
@@ -18,6 +24,31 @@ class SourceViewSet(ModelViewSet):
     form_fields = ["name", "url", "kind", "section", "poll_interval", "enabled", "max_age_days", "headers"]
 
 
+class RuleForm(WagtailAdminModelForm):
+    """A rule's form, which keeps a publish rule within its author's page permissions.
+
+    A publish rule puts stories live later with no one to review them, so
+    writing one is publishing: only someone who may publish in its section
+    may save it (in every section, for a rule that publishes wherever items
+    are filed). Otherwise a Contributor with the desk's rule permission could
+    skip the review their own publishing goes through.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") != Rule.Action.PUBLISH or self.for_user is None:
+            return cleaned
+        section = cleaned.get("section")
+        sections = [section] if section else SectionPage.objects.live().order_by("path")
+        refused = [s.title for s in sections if not s.permissions_for_user(self.for_user).can_publish_subpage()]
+        if refused:
+            self.add_error(
+                "section" if section else "action",
+                f"You may not publish in {', '.join(refused)}, so you cannot make a rule that publishes there.",
+            )
+        return cleaned
+
+
 class RuleViewSet(ModelViewSet):
     model = Rule
     icon = "cogs"
@@ -26,6 +57,13 @@ class RuleViewSet(ModelViewSet):
     list_display = ["__str__", "source", "action", "section", "position", "enabled"]
     list_filter = ["action", "enabled"]
     form_fields = ["source", "action", "words", "pattern", "section", "position", "enabled"]
+
+    def get_form_class(self, for_update=False):
+        # Built on RuleForm so Wagtail hands the form the acting user; the
+        # plain field callback keeps Django's own select for the section.
+        return modelform_factory(
+            Rule, form=RuleForm, fields=self.form_fields, formfield_callback=self.formfield_for_dbfield
+        )
 
 
 source_viewset = SourceViewSet("wire_sources")

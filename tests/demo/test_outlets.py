@@ -44,6 +44,12 @@ ARTICLES = [
 AGE = re.compile(r"\d+ (?:minute|hour|day)s? ago")
 
 
+@pytest.fixture(autouse=True)
+def outlets_on(settings):
+    """The outlets answer only where NEWSDESK_DEMO_OUTLETS is on, as under `newsdesk run`."""
+    settings.NEWSDESK_DEMO_OUTLETS = True
+
+
 def article_url(outlet, story):
     return f"/demo-outlets/{outlet['slug']}/{story['slug']}/"
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from newsdesk.newsroom import periodic
 from newsdesk.newsroom.models import PeriodicLease
 from newsdesk.stories.models import ArticlePage, SectionPage
+from tests.racing import BACKENDS, prepared_database
 
 pytestmark = pytest.mark.django_db
 
@@ -77,15 +78,38 @@ def test_scheduled_story_goes_live_when_the_periodic_job_runs(client, django_cap
     assert story.live
 
 
-def test_a_periodic_job_is_claimed_once_per_interval():
-    """Two workers ticking at the same moment: only one claims the job."""
-    job = periodic.PeriodicJob("test-job", timedelta(seconds=30), "newsdesk.newsroom.tasks.publish_scheduled")
+def in_child_workers_claim_a_job(threads):
+    """Run in a race process (tests/racing.py): `threads` workers claim one job at the same moments."""
+    from tests.racing import race
+
+    job = periodic.PeriodicJob("race-job", timedelta(seconds=30), "newsdesk.newsroom.tasks.publish_scheduled")
+    PeriodicLease.objects.filter(name=job.name).delete()
     now = timezone.now()
-    assert periodic.claim(job, now, "worker-a")
-    assert not periodic.claim(job, now, "worker-b")
-    assert not periodic.claim(job, now + timedelta(seconds=29), "worker-b")
-    assert periodic.claim(job, now + timedelta(seconds=31), "worker-b")
-    assert PeriodicLease.objects.get(name="test-job").holder == "worker-b"
+    first = race(threads, lambda number: periodic.claim(job, now, f"worker-{number}"))
+    too_soon = race(threads, lambda number: periodic.claim(job, now + timedelta(seconds=29), f"worker-{number}"))
+    next_round = race(threads, lambda number: periodic.claim(job, now + timedelta(seconds=31), f"worker-{number}"))
+    holder = PeriodicLease.objects.get(name=job.name).holder
+    ticks = race(threads, lambda number: periodic.run_due_jobs(now=now, holder=f"worker-{number}"))
+    return {"first": first, "too_soon": too_soon, "next_round": next_round, "holder": holder,
+            "started": [name for names in ticks for name in names]}
+
+
+@pytest.fixture(params=BACKENDS)
+def race_database(request, tmp_path_factory):
+    return prepared_database(request.param, request, tmp_path_factory)
+
+
+def test_a_periodic_job_is_claimed_once_per_interval(race_database):
+    """Eight workers ticking at the same moment: exactly one claims the job, once per interval."""
+    result = race_database.run(
+        "tests.newsroom.test_publishing_lifecycle:in_child_workers_claim_a_job", threads=8
+    )
+    assert sum(result["first"]) == 1
+    assert sum(result["too_soon"]) == 0
+    assert sum(result["next_round"]) == 1
+    assert result["holder"] == f"worker-{result['next_round'].index(True)}"
+    started = result["started"]
+    assert started and sorted(started) == sorted(set(started))  # every registered job started once
 
 
 def test_revisions_compare_and_roll_back(admin_client):

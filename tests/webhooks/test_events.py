@@ -1,6 +1,8 @@
 import pytest
-from wagtail.models import Site
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction, Site
 
+from newsdesk.stories.models import ArticlePage, SectionPage
 from newsdesk.webhooks.models import Webhook, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,89 @@ def test_other_pages_send_nothing(receiver, webhook, publish, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         SectionPage.objects.get(slug="world").save_revision().publish()
     assert receiver.requests == []
+
+
+# Restricted stories: webhooks carry public stories only.
+
+
+def restrict(page, kind=PageViewRestriction.PASSWORD):
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password="members-only")
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.add(Group.objects.get(name="Editor"))
+    return restriction
+
+
+@pytest.mark.parametrize("kind", [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN, PageViewRestriction.GROUPS])
+def test_a_restricted_story_sends_nothing(receiver, webhook, new_story, publish, unpublish, kind):
+    """A story behind a password, a login or groups is not announced: no publish, update or unpublish."""
+    restrict(new_story, kind)
+    publish(new_story)
+    publish(new_story)
+    unpublish(new_story)
+    assert receiver.requests == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_story_in_a_restricted_section_sends_nothing(receiver, webhook, new_story, publish):
+    """A restriction on a section above the story keeps it out of webhooks too."""
+    restrict(new_story.get_parent())
+    publish(new_story)
+    assert not WebhookDelivery.objects.filter(story_id=new_story.pk).exists()
+    assert not [r for r in receiver.requests if r.json()["story"]["id"] == new_story.pk]
+
+
+def test_a_live_story_that_becomes_restricted_is_removed_and_comes_back(
+    receiver, webhook, new_story, publish, django_capture_on_commit_callbacks
+):
+    """Restricting a live story tells receivers "unpublish"; lifting it, "publish"; then edits are updates."""
+    publish(new_story)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = restrict(new_story)
+    removal = receiver.requests[-1]
+    assert removal.headers["X-Newsdesk-Event"] == "unpublish"
+    assert removal.json()["story"]["id"] == new_story.pk and "body_html" not in removal.json()["story"]
+
+    publish(new_story)  # an edit while restricted: nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.password = "another-password"
+        restriction.save()  # still restricted: nothing
+    assert len(receiver.requests) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    publish(new_story)
+    events = [r.headers["X-Newsdesk-Event"] for r in receiver.requests]
+    assert events == ["publish", "unpublish", "publish", "update"]
+    assert "body_html" in receiver.requests[2].json()["story"]
+
+
+def test_restricting_a_section_removes_its_public_stories_once(receiver, webhook, new_story, publish):
+    """A restriction on a section removes each of its live stories, except those hidden already."""
+    publish(new_story)
+    section = new_story.get_parent()
+    live_in_section = set(ArticlePage.objects.live().child_of(section).values_list("pk", flat=True))
+    already_hidden = ArticlePage.objects.live().child_of(section).exclude(pk=new_story.pk).first()
+    restrict(already_hidden)
+    WebhookDelivery.objects.all().delete()
+
+    restrict(section)
+    removed = list(WebhookDelivery.objects.filter(webhook=webhook).values_list("event", "story_id"))
+    assert {event for event, _ in removed} == {"unpublish"}
+    assert sorted(story for _, story in removed) == sorted(live_in_section - {already_hidden.pk})
+
+
+def test_a_story_moved_into_a_restricted_section_is_removed_and_back_out_published(
+    receiver, webhook, new_story, publish, django_capture_on_commit_callbacks
+):
+    """Moving a live story under a restricted section removes it; moving it back out announces it again."""
+    publish(new_story)
+    world = new_story.get_parent()
+    members = SectionPage.objects.get(slug="business")
+    restrict(members)
+    WebhookDelivery.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(pk=new_story.pk).move(members, pos="last-child")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(pk=new_story.pk).move(world, pos="last-child")
+    events = [r.headers["X-Newsdesk-Event"] for r in receiver.requests if r.json()["story"]["id"] == new_story.pk]
+    assert events == ["publish", "unpublish", "publish"]

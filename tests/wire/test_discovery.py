@@ -1,7 +1,7 @@
 """Discovery: feeds a page advertises, and story links on a page without a feed."""
 
 from newsdesk.wire.discovery import DiscoveredFeed, discover_feeds, find_article_links
-from newsdesk.wire.fetching import Fetcher
+from newsdesk.outbound import Fetcher
 from newsdesk.wire.parsing import parse_feed
 
 STORIES = [

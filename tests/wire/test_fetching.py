@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from newsdesk.wire.fetching import AddressGuard, Fetcher, FetchError, backoff
+from newsdesk.outbound import AddressGuard, Fetcher, FetchError, backoff
 from tests.support import free_port
 
 USER_AGENT = "NewsdeskTest/1.0 (+http://newsdesk.test/about)"
@@ -85,9 +85,9 @@ def test_compressed_bodies_are_decoded(feed_server, fetcher, encoding):
 
 
 def test_cache_control_max_age_is_a_retry_hint(feed_server, fetcher):
-    """On success, Cache-Control max-age comes back as retry_after."""
+    """On success, Cache-Control max-age comes back as max_age."""
     feed_server.set("/rss.xml", headers={"Cache-Control": "public, max-age=900"})
-    assert fetcher.fetch(feed_server.url("/rss.xml")).retry_after == timedelta(seconds=900)
+    assert fetcher.fetch(feed_server.url("/rss.xml")).max_age == timedelta(seconds=900)
 
 
 def test_redirects_are_followed_to_the_final_url(feed_server, fetcher):
@@ -213,7 +213,7 @@ def test_loopback_is_refused_unless_allowed(feed_server):
     """127.0.0.1 is refused by default, and never contacted."""
     with Fetcher(USER_AGENT, per_host_delay=0) as fetcher:
         error = fetch_error(fetcher, feed_server.url("/rss.xml"))
-    assert (error.kind, str(error)) == ("blocked_address", "Refused to fetch 127.0.0.1: loopback address")
+    assert (error.kind, str(error)) == ("blocked_address", "Refused to connect to 127.0.0.1: loopback address")
     assert feed_server.requests == []
 
 
@@ -227,7 +227,7 @@ def test_redirect_to_a_refused_address_is_refused(feed_server, fetcher):
     """Each redirect hop is checked: an allowed host cannot bounce us to a refused one."""
     feed_server.redirect("/rss.xml", f"http://127.0.0.2:{feed_server.port}/internal")
     error = fetch_error(fetcher, feed_server.url("/rss.xml"))
-    assert (error.kind, str(error)) == ("blocked_address", "Refused to fetch 127.0.0.2: loopback address")
+    assert (error.kind, str(error)) == ("blocked_address", "Refused to connect to 127.0.0.2: loopback address")
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_refusal_names_the_address():
     """The guard's message names what it refused and why (no connection is attempted)."""
     with pytest.raises(FetchError) as raised:
         AddressGuard().check("10.0.0.5", 80)
-    assert (raised.value.kind, str(raised.value)) == ("blocked_address", "Refused to fetch 10.0.0.5: private address")
+    assert (raised.value.kind, str(raised.value)) == ("blocked_address", "Refused to connect to 10.0.0.5: private address")
     assert AddressGuard(["10.0.0.0/8"]).check("10.0.0.5", 80) == ["10.0.0.5"]
 
 

@@ -74,8 +74,8 @@ def test_what_is_not_opml(content, message):
         parse_opml(content)
 
 
-def test_external_entities_are_not_read(tmp_path):
-    """An uploaded OPML cannot make us read a local file (XXE)."""
+def test_external_entities_are_refused(tmp_path):
+    """An uploaded OPML cannot make us read a local file (XXE): a file declaring one is refused."""
     secret = tmp_path / "secret.txt"
     secret.write_text("the database password")
     content = f"""<?xml version="1.0"?>
@@ -85,6 +85,27 @@ def test_external_entities_are_not_read(tmp_path):
         <outline text="Feed" xmlUrl="https://news.example/feed">&secret;</outline>
       </outline>
     </body></opml>""".encode()
-    outlines = parse_opml(content)
-    assert "password" not in repr(outlines)
-    assert outlines == [OpmlOutline("Feed", "https://news.example/feed", None, "Folder")]
+    with pytest.raises(OpmlError) as raised:
+        parse_opml(content)
+    assert "password" not in str(raised.value)
+    assert str(raised.value) == (
+        "Not an OPML file newsdesk reads: it declares XML entities, which newsdesk does not expand"
+    )
+
+
+def test_entity_bombs_are_refused_before_expanding():
+    """Nested internal entities (a "billion laughs" in an attribute) are refused, not expanded."""
+    declarations = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">' for previous, name in zip("abcdefgh", "bcdefghi")
+    )
+    content = f"""<?xml version="1.0"?><!DOCTYPE opml [{declarations}]>
+    <opml version="2.0"><body><outline text="&i;" xmlUrl="https://news.example/feed"/></body></opml>""".encode()
+    with pytest.raises(OpmlError, match="declares XML entities"):
+        parse_opml(content)
+
+
+def test_utf_16_opml_reads():
+    """An OPML export saved as UTF-16 (as some Windows readers do) reads like UTF-8."""
+    content = """<?xml version="1.0" encoding="UTF-16"?>
+    <opml version="2.0"><body><outline text="Été – nouvelles" xmlUrl="https://news.example/feed"/></body></opml>"""
+    assert parse_opml(content.encode("utf-16")) == [OpmlOutline("Été – nouvelles", "https://news.example/feed")]

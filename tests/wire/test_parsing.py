@@ -1,11 +1,12 @@
 """Parsing: RSS, RDF, Atom and JSON Feed into the same items; encodings; identity; clear errors."""
 
 import json
+import tracemalloc
 from datetime import UTC, datetime
 
 import pytest
 
-from newsdesk.wire.fetching import Fetcher
+from newsdesk.outbound import Fetcher
 from newsdesk.wire.parsing import ParseError, canonical_url, parse_feed
 
 NIGHT_TRAINS = "/2024/05/16/night-trains-return-to-the-coast-line-after-nine-years.html"
@@ -266,15 +267,20 @@ def test_other_xml_and_plain_text_are_errors():
         parse_feed(b"Service Unavailable", "https://news.example/feed")
 
 
-def test_items_without_a_link_are_skipped_with_a_warning():
-    """An item with no link and no permalink GUID cannot be credited: skipped, and said so."""
+def test_items_without_a_link_are_skipped_with_a_reason():
+    """An item with no link and no permalink GUID cannot be credited: skipped, with one reason for it."""
     content = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
     <item><title>No link</title><guid isPermaLink="false">x-1</guid></item>
     <item><title>Linked</title><link>https://news.example/a-linked-story</link></item>
+    <item><title>Nothing at all</title></item>
     </channel></rss>"""
     feed = parse_feed(content, "https://news.example/feed")
     assert [item.title for item in feed.items] == ["Linked"]
-    assert feed.warnings == ["Skipped item 1: it has neither a link nor a permalink GUID"]
+    assert feed.skipped == [
+        "Item 1 has neither a link nor a permalink GUID that is a web address",
+        "Item 3 has neither a link nor a permalink GUID that is a web address",
+    ]
+    assert feed.warnings == []
 
 
 def test_a_body_naming_a_local_file_is_not_read_from_disk(tmp_path, feed_server):
@@ -283,3 +289,205 @@ def test_a_body_naming_a_local_file_is_not_read_from_disk(tmp_path, feed_server)
     saved.write_bytes(feed_server.saved("rss.xml"))
     with pytest.raises(ParseError, match="not XML"):
         parse_feed(str(saved).encode(), "https://news.example/feed")
+
+
+# --- hostile feeds: entities ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["entity-expansion.xml", "billion-laughs.xml", "external-entity.xml", "utf-16-entity.xml"]
+)
+def test_feeds_declaring_entities_are_refused(feed_server, name):
+    """A feed that declares entities (one big one used 60 times, nested ones, external ones) is refused unread."""
+    with pytest.raises(ParseError, match="^The feed declares XML entities, which newsdesk does not expand$"):
+        parse_saved(feed_server, name, "application/rss+xml")
+
+
+ENTITY_DOCTYPE = b'<!DOCTYPE rss [\n<!ENTITY big "AAAAAAAAAAAAAAAA">\n]>\n'
+ENTITY_FEED = b"""<rss version="2.0"><channel><title>&big;</title>
+<item><title>&big;</title><link>https://news.example/a-story-about-the-coast</link></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        pytest.param(b'<?xml version="1.0"?>\n<!-- <a -->\n', id="element-like comment before the DOCTYPE"),
+        pytest.param(b'<?xml version="1.0" encoding="windows-1252"?>\n', id="single-byte declared"),
+        pytest.param(b'<?xml version="1.0" encoding="shift_jis"?>\n', id="multi-byte declared"),
+    ],
+)
+def test_entity_declarations_are_found_however_the_prolog_is_dressed(opening):
+    """Comments that look like elements, and other encodings, do not hide a declaration."""
+    with pytest.raises(ParseError, match="declares XML entities"):
+        parse_feed(opening + ENTITY_DOCTYPE + ENTITY_FEED, "https://news.example/feed")
+
+
+def test_malformed_feed_declaring_entities_is_refused_before_the_lenient_parser():
+    """A feed too broken for the XML parser never reaches the lenient one with its entities."""
+    broken = ENTITY_FEED.replace(b"<title>&big;</title>", b"<title>&big; & broken</title>", 1)
+    with pytest.raises(ParseError, match="declares XML entities"):
+        parse_feed(b'<?xml version="1.0"?>\n' + ENTITY_DOCTYPE + broken, "https://news.example/feed")
+    # with the declaration gone, the same feed reads leniently and &big; stays unexpanded
+    feed = parse_feed(b'<?xml version="1.0"?>\n' + broken, "https://news.example/feed")
+    assert "AAAA" not in feed.title and "AAAA" not in feed.items[0].title
+
+
+def test_a_doctype_without_entities_is_fine():
+    """An RSS 0.91 DOCTYPE naming Netscape's DTD is read without fetching or refusing anything."""
+    content = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        + ENTITY_FEED.replace(b"&big;", b"Coast news")
+    )
+    assert parse_feed(content, "https://news.example/feed").items[0].title == "Coast news"
+
+
+# --- hostile feeds: encodings --------------------------------------------------
+
+
+def test_utf_16_feed_decodes(feed_server):
+    """A UTF-16 feed (with its byte-order mark) reads like any other."""
+    feed = parse_saved(feed_server, "utf-16.xml", "application/rss+xml")
+    assert feed.title == "Les nouvelles – été"
+    assert feed.items[0].title == "Euro € et « guillemets »"
+
+
+def test_utf_16_without_a_byte_order_mark_decodes():
+    """A UTF-16 document without a mark is known by its opening "<?" two bytes wide."""
+    text = '<?xml version="1.0" encoding="utf-16"?>' + ENTITY_FEED.decode().replace("&big;", "Été – €")
+    feed = parse_feed(text.encode("utf-16-le"), "https://news.example/feed")
+    assert feed.items[0].title == "Été – €"
+
+
+@pytest.mark.parametrize("where", ["prolog", "header"])
+def test_utf_8_bytes_win_over_a_declared_single_byte_charset(feed_server, where):
+    """Declared windows-1252 (in the prolog or Content-Type) but valid UTF-8 bytes: read as UTF-8."""
+    content_type = "application/rss+xml; charset=windows-1252" if where == "header" else "application/rss+xml"
+    feed = parse_saved(feed_server, "windows-1252-declared-utf-8.xml", content_type)
+    assert feed.title == "Prices – today"
+    assert feed.items[0].title == "Euro € up, “quotes” fine"
+    assert "â‚¬" not in feed.items[0].title
+
+
+@pytest.mark.parametrize("codec", ["iso-8859-1", "us-ascii", "windows-1252"])
+def test_a_declared_single_byte_charset_stands_when_the_bytes_are_not_utf_8(codec):
+    """Bytes that are not UTF-8 keep the declared charset (ISO-8859-1 and ASCII read as windows-1252)."""
+    content = ENCODED_FEED.format(declaration=f' encoding="{codec}"', title="“Café” – 5 €").encode("windows-1252")
+    assert parse_feed(content, "https://news.example/feed").items[0].title == "“Café” – 5 €"
+
+
+def test_a_default_utf_8_header_loses_to_a_true_prolog():
+    """A server's charset=utf-8 over a windows-1252 document that says so in its prolog: the prolog wins."""
+    content = ENCODED_FEED.format(declaration=' encoding="windows-1252"', title="“Café” – 5 €").encode("windows-1252")
+    feed = parse_feed(content, "https://news.example/feed", "application/rss+xml; charset=utf-8")
+    assert feed.items[0].title == "“Café” – 5 €"
+
+
+def test_declared_utf_8_over_single_byte_text_reads_as_windows_1252():
+    """Declared UTF-8 (header and prolog) over bytes with no UTF-8 character at all: read as windows-1252."""
+    content = ENCODED_FEED.format(declaration=' encoding="utf-8"', title="Café Zoë à Noël – “5 €”").encode("cp1252")
+    feed = parse_feed(content, "https://news.example/feed", "application/rss+xml; charset=utf-8")
+    assert feed.items[0].title == "Café Zoë à Noël – “5 €”"
+
+
+def test_a_feed_lying_about_utf_8_is_read_with_replacement_characters(feed_server):
+    """Declared UTF-8, mostly UTF-8, with stray windows-1252 bytes: the good text stays, each bad byte is U+FFFD."""
+    feed = parse_saved(feed_server, "lying-utf-8.xml", "application/rss+xml; charset=utf-8")
+    [item] = feed.items
+    assert item.title == "Caf\ufffd au lait"
+    assert "br\u00fbl\u00e9e" in item.summary_html
+
+
+# --- hostile feeds: JSON Feed with wrong types ----------------------------------
+
+
+def test_json_feed_with_wrong_types_keeps_what_it_can(feed_server):
+    """Numbers for strings, objects for URLs, garbage dates, junk items: bad fields ignored, unusable items skipped."""
+    feed = parse_saved(feed_server, "junk.json", "application/feed+json")
+    assert feed.title == "42" and feed.link is None
+    trains, by_id = feed.items
+    assert trains.guid == "7" and trains.url == feed_server.url(NIGHT_TRAINS)
+    assert trains.title == "3.5"
+    assert trains.content_html is None and trains.summary_html == ""
+    assert trains.published is None and trains.updated is None
+    assert trains.author is None and trains.tags == [] and trains.image is None
+    assert by_id.url == "https://news.example/by-id" and by_id.title == ""
+    assert by_id.content_html == "<p>17</p>" and by_id.published is None
+    assert feed.skipped == [
+        "Item 1 has neither a URL nor an id that is one",
+        "Item 3 is not a JSON object",
+        "Item 4 is not a JSON object",
+        "Item 5 has neither a URL nor an id that is one",
+        "Item 7 has neither a URL nor an id that is one",
+    ]
+    json.dumps([item.raw for item in feed.items])  # storable as it is
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": {"not": "a list"}}',
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b"[1, 2, 3]",
+    ],
+    ids=["items an object", "nested too deeply", "a list"],
+)
+def test_json_that_cannot_be_a_feed_is_a_parse_error(content):
+    """JSON Feed shapes nothing can be read from end in ParseError, never another exception."""
+    with pytest.raises(ParseError):
+        parse_feed(content, "https://news.example/feed.json")
+
+
+def test_json_strings_lose_nul_characters_and_lone_surrogates():
+    """Text no database column can hold (NUL, a lone surrogate) is cleaned on the way in."""
+    content = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "A\\u0000B", "items": '
+        b'[{"url": "https://news.example/a", "title": "x\\ud800y", "content_text": "p\\u0000q"}]}'
+    )
+    feed = parse_feed(content, "https://news.example/feed.json")
+    assert feed.title == "AB"
+    assert feed.items[0].title == "x?y" and feed.items[0].content_html == "<p>pq</p>"
+    assert "\x00" not in json.dumps(feed.items[0].raw)
+
+
+def test_a_one_megabyte_entity_used_sixty_times_is_refused_in_bounded_memory():
+    """The 1 MB feed that would expand to 60 MB of text is refused having used a few times its own size."""
+    content = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY big "' + b"A" * 1_000_000 + b'">\n]>\n'
+        + ENTITY_FEED.replace(b"<title>&big;</title>", b"<title>" + b"&big;" * 60 + b"</title>", 1)
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParseError, match="declares XML entities"):
+            parse_feed(content, "https://news.example/feed")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * len(content)  # expanded, it would be 60 MB of text alone
+
+
+def test_script_and_data_addresses_are_never_a_story_or_picture_address():
+    """An item linking to javascript: is skipped; a data: or javascript: picture is left out; so is such a feed link."""
+    content = b"""<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+    <title>T</title><link>javascript:alert(1)</link>
+    <item><title>Script link</title><link>javascript:alert(document.domain)</link></item>
+    <item><title>Data link</title><link>data:text/html,x</link><guid>data:text/html,y</guid></item>
+    <item><title>Script picture</title><link>https://news.example/a-story</link>
+      <media:content url="javascript:alert(1)" medium="image"/>
+      <enclosure url="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" type="image/svg+xml"/></item>
+    </channel></rss>"""
+    feed = parse_feed(content, "https://news.example/feed")
+    assert feed.link is None
+    [item] = feed.items
+    assert (item.url, item.image) == ("https://news.example/a-story", None)
+    assert feed.skipped == [
+        "Item 1 has neither a link nor a permalink GUID that is a web address",
+        "Item 2 has neither a link nor a permalink GUID that is a web address",
+    ]
+    as_json = parse_feed(
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "javascript:alert(1)", '
+        b'"id": "javascript:alert(2)"}, {"url": "https://news.example/b", "image": "data:image/png;base64,AA"}]}',
+        "https://news.example/feed.json",
+    )
+    assert [(i.url, i.image) for i in as_json.items] == [("https://news.example/b", None)]

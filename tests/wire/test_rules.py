@@ -71,3 +71,32 @@ def test_an_invalid_pattern_is_refused_and_never_crashes(source):
     item = new_item(source, "Anything")
     apply_rules(item)
     assert item.status == WireItem.Status.NEW
+
+
+def test_a_pattern_that_runs_too_long_counts_as_no_match_and_says_so(source):
+    """Catastrophic backtracking is cut off: the item stays new, and its reason names the rule."""
+    Rule.objects.create(source=source, action=Rule.Action.DISCARD, pattern=r"(x+x+)+y")
+    item = new_item(source, "Slow", text="x" * 5000)
+    apply_rules(item)
+    item.refresh_from_db()
+    assert item.status == WireItem.Status.NEW
+    assert "took over" in item.status_reason and "no match" in item.status_reason
+
+
+def test_a_later_rule_still_decides_after_a_pattern_times_out(source):
+    Rule.objects.create(source=source, action=Rule.Action.DISCARD, pattern=r"(x+x+)+y", position=0)
+    Rule.objects.create(source=source, action=Rule.Action.HOLD, words="slow", position=1)
+    item = new_item(source, "Slow", text="x" * 5000)
+    apply_rules(item)
+    assert item.status == WireItem.Status.HELD
+    assert item.status_reason.startswith("Rule: Hold") and "took over" in item.status_reason
+
+
+def test_patterns_are_checked_by_the_engine_that_runs_them(source):
+    """Unicode properties are valid for the rules' engine, and match as it says."""
+    rule = Rule(action=Rule.Action.HOLD, pattern=r"^\p{Lu}{4}:")
+    rule.full_clean()
+    rule.save()
+    item = new_item(source, "LIVE: storm reaches the coast")
+    apply_rules(item)
+    assert item.status == WireItem.Status.HELD

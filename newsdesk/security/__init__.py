@@ -1,0 +1,1 @@
+"""Security: HTTP headers and Content-Security-Policy, login lock-out, private files."""
