@@ -58,7 +58,7 @@ def running_site(site_environment):
     )
     base_url = f"http://127.0.0.1:{port}"
     # Generous: on a loaded two-core machine gunicorn may take a while.
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 300
     while True:
         try:
             if httpx.get(base_url + "/", timeout=2).status_code == 200:
@@ -67,7 +67,7 @@ def running_site(site_environment):
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             server.kill()
-            pytest.fail("The site did not start within 180 seconds.")
+            pytest.fail("The site did not start within 300 seconds.")
         time.sleep(0.3)
     yield base_url
     server.terminate()
