@@ -222,5 +222,11 @@ def _failures(url: str, timeout: float):
         raise FetchError("network", f"Could not connect: {error}", url=url) from None
     except httpcore.UnsupportedProtocol as error:
         raise FetchError("bad_url", f"Invalid URL {url}: {error}", url=url) from None
+    except httpcore.RemoteProtocolError as error:
+        # h11 stops reading a head larger than its buffer (16 KiB) and says
+        # so in its own words; an editor is better served by ours.
+        if "Receive buffer too long" in str(error):
+            raise FetchError("bad_response", "Response headers too large", url=url) from None
+        raise FetchError("network", f"Connection failed: {error}", url=url) from None
     except (httpcore.NetworkError, httpcore.ProtocolError) as error:
         raise FetchError("network", f"Connection failed: {error or error.__class__.__name__}", url=url) from None

@@ -4,6 +4,8 @@ The elapsed-time assertions are upper bounds (the timeout plus slack for a
 busy machine), never speed claims.
 """
 
+import socket
+import threading
 import time
 
 import pytest
@@ -60,3 +62,32 @@ def test_a_body_arriving_in_time_is_read(feed_server):
     feed_server.set("/rss.xml", stream=4 * 64 * 1024, chunk_delay=0.1)
     with Fetcher(USER_AGENT, timeout=TIMEOUT + 3, allowed_networks=LOCAL, per_host_delay=0) as fetcher:
         assert len(fetcher.fetch(feed_server.url("/rss.xml")).content) == 4 * 64 * 1024
+
+
+
+def endless_head(listener):
+    """Answer one request with a status line, then header lines until the client hangs up (10 MB at most)."""
+    connection, _address = listener.accept()
+    with connection:
+        try:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(10 * 1024 * 1024 // 4096):
+                connection.sendall(b"X-Filler: " + b"a" * 4084 + b"\r\n")
+        except OSError:
+            return  # the client gave up: that is the test
+
+
+def test_headers_that_never_end_are_refused_as_too_large():
+    """A head that keeps growing is cut off at the HTTP parser's buffer, with a reason an editor can read."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    server = threading.Thread(target=endless_head, args=(listener,), daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml"
+    try:
+        with Fetcher(USER_AGENT, timeout=TIMEOUT * 5, allowed_networks=LOCAL, respect_robots=False) as fetcher:
+            error, _elapsed = timed_failure(fetcher.fetch, url)
+    finally:
+        server.join(timeout=10)
+        listener.close()
+    assert (error.kind, str(error)) == ("bad_response", "Response headers too large")
