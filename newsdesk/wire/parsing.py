@@ -173,6 +173,8 @@ class ParsedFeed:
     warnings: list[str] = field(default_factory=list)
     # One reason per item left out (no link, no id): the poll log counts them.
     skipped: list[str] = field(default_factory=list)
+    # Items past ``max_items``, counted but never turned into FeedItems.
+    unread: int = 0
 
 
 def canonical_url(url: str) -> str:
@@ -211,7 +213,11 @@ def _is_tracking_parameter(pair: str) -> bool:
 
 
 def parse_feed(
-    content: bytes, url: str, content_type: str | None = None, encoding: str | None = None
+    content: bytes,
+    url: str,
+    content_type: str | None = None,
+    encoding: str | None = None,
+    max_items: int | None = None,
 ) -> ParsedFeed:
     """Parse ``content`` fetched from ``url`` into a ``ParsedFeed``.
 
@@ -220,6 +226,9 @@ def parse_feed(
     keeps it apart, as ``FetchResult.encoding`` does. Without either, the
     encoding the feed declares in its XML prolog is used; see ``decode_xml``
     for when the bytes overrule a declaration.
+    ``max_items`` stops reading items once that many are read: the rest are
+    only counted (``ParsedFeed.unread``), so a feed of 100,000 items costs no
+    more than its first few hundred after the XML parser is done with it.
     Raises ``ParseError`` for anything that is not a readable feed, and for
     feeds that declare XML entities.
     """
@@ -228,7 +237,7 @@ def parse_feed(
     if not content or not content.strip():
         raise ParseError("Empty response: expected a feed, got no content")
     if _looks_like_json(content, media_type):
-        return _parse_json_feed(content, url, encoding)
+        return _parse_json_feed(content, url, encoding, max_items)
     content = decode_xml(content, encoding).encode("utf-8")
     # A feed served as text/html by a careless server is still a feed; an HTML
     # page never has one of the feed roots near its start.
@@ -236,7 +245,7 @@ def parse_feed(
     if looks_like_html and not FEED_ROOT.search(content[:4096]):
         raise ParseError("Expected a feed, got an HTML page")
     _refuse_entity_declarations(content)
-    return _parse_xml_feed(content, url, media_type)
+    return _parse_xml_feed(content, url, media_type, max_items)
 
 
 def _looks_like_json(content: bytes, media_type: str | None) -> bool:
@@ -370,7 +379,7 @@ def _refuse_entity_declarations(content: bytes) -> None:
 # --- RSS, RDF and Atom -------------------------------------------------------
 
 
-def _parse_xml_feed(content: bytes, url: str, media_type: str | None) -> ParsedFeed:
+def _parse_xml_feed(content: bytes, url: str, media_type: str | None, max_items: int | None) -> ParsedFeed:
     # decode_xml has made the document UTF-8, declaration and all.
     headers = {"content-location": url, "content-type": f"{media_type or 'application/xml'}; charset=utf-8"}
     # A file-like object, never bytes: given bytes that look like a path,
@@ -397,8 +406,11 @@ def _parse_xml_feed(content: bytes, url: str, media_type: str | None) -> ParsedF
     if not parsed.version:
         raise ParseError("Expected a feed, got an XML document that is not RSS, RDF or Atom")
     feed_link = _absolute(parsed.feed.get("link"), url)
-    items, skipped = [], []
+    items, skipped, unread = [], [], 0
     for index, entry in enumerate(parsed.entries):
+        if max_items is not None and len(items) >= max_items:
+            unread = len(parsed.entries) - index
+            break
         item = _item_from_entry(entry, base=feed_link or url)
         if item is None:
             skipped.append(f"Item {index + 1} has neither a link nor a permalink GUID that is a web address")
@@ -411,6 +423,7 @@ def _parse_xml_feed(content: bytes, url: str, media_type: str | None) -> ParsedF
         items=items,
         warnings=warnings,
         skipped=skipped,
+        unread=unread,
     )
 
 
@@ -552,7 +565,7 @@ def _jsonable(value, depth: int = 0):
 # --- JSON Feed ---------------------------------------------------------------
 
 
-def _parse_json_feed(content: bytes, url: str, encoding: str | None) -> ParsedFeed:
+def _parse_json_feed(content: bytes, url: str, encoding: str | None, max_items: int | None) -> ParsedFeed:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -582,8 +595,11 @@ def _parse_json_feed(content: bytes, url: str, encoding: str | None) -> ParsedFe
         raise ParseError("Invalid JSON Feed: \"items\" is not a list")
     feed_link = _json_url(document.get("home_page_url"), url)
     feed_authors = _json_authors(document)
-    items, skipped = [], []
+    items, skipped, unread = [], [], 0
     for index, entry in enumerate(entries):
+        if max_items is not None and len(items) >= max_items:
+            unread = len(entries) - index
+            break
         if not isinstance(entry, dict):
             skipped.append(f"Item {index + 1} is not a JSON object")
             continue
@@ -599,6 +615,7 @@ def _parse_json_feed(content: bytes, url: str, encoding: str | None) -> ParsedFe
         items=items,
         warnings=warnings,
         skipped=skipped,
+        unread=unread,
     )
 
 

@@ -261,19 +261,24 @@ class SourcePoll:
         if source.kind == Source.Kind.PAGE:
             items = page_items(result)
         else:
-            parsed = parsing.parse_feed(result.content, result.url, result.content_type, encoding=result.encoding)
+            limit = conf.get("NEWSDESK_POLL_MAX_ITEMS")
+            parsed = parsing.parse_feed(
+                result.content, result.url, result.content_type, encoding=result.encoding, max_items=limit
+            )
             items = parsed.items
-            for reason in getattr(parsed, "skipped", []):
+            for reason in parsed.skipped:
                 self.outcome.skip(1, f"Skipped by the parser: {reason}")
+            if parsed.unread:
+                self.skip_unread(parsed.unread, limit)
         self.store_items(items)
+
+    def skip_unread(self, count, limit):
+        self.outcome.skip(count, f"{count} items after the first {limit} not read (NEWSDESK_POLL_MAX_ITEMS).")
 
     def store_items(self, items):
         limit = conf.get("NEWSDESK_POLL_MAX_ITEMS")
         if len(items) > limit:
-            self.outcome.skip(
-                len(items) - limit,
-                f"{len(items) - limit} items after the first {limit} not read (NEWSDESK_POLL_MAX_ITEMS).",
-            )
+            self.skip_unread(len(items) - limit, limit)
             items = items[:limit]
         for feed_item in items:
             self.ensure_held()

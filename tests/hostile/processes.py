@@ -1,8 +1,9 @@
 """Running the ``newsdesk`` command as a reader's machine would, and measuring each run.
 
 Every command runs in a process of its own under netguard.py, with its own
-data folder and a hard timeout. ``os.wait4`` reaps it and hands back that
-one process's peak resident memory, so each figure belongs to one command.
+data folder and a hard timeout. netguard.py records the command's own peak
+resident memory (VmHWM) as it exits, so each figure belongs to one command;
+``os.wait4`` reaps it.
 """
 
 import os
@@ -94,8 +95,12 @@ def run_newsdesk(label, args, env, timeout):
     seconds = time.monotonic() - started
     returncode = None if timed_out else os.waitstatus_to_exitcode(status)
     network = net_path.read_text().splitlines() if net_path.exists() else []
+    peak_path = Path(f"{net_path}.peak")
+    # netguard.py writes the command's own peak as it exits; a command killed
+    # at its timeout writes none, and wait4's figure (an upper bound) stands.
+    peak_kb = int(peak_path.read_text()) if peak_path.exists() else usage.ru_maxrss
     run = Run(label, tuple(args), returncode, out_path.read_text(errors="replace"),
-              err_path.read_text(errors="replace"), seconds, usage.ru_maxrss / 1024, timed_out, network)
+              err_path.read_text(errors="replace"), seconds, peak_kb / 1024, timed_out, network)
     MEASUREMENTS.append(run)
     return run
 

@@ -491,3 +491,17 @@ def test_script_and_data_addresses_are_never_a_story_or_picture_address():
         "https://news.example/feed.json",
     )
     assert [(i.url, i.image) for i in as_json.items] == [("https://news.example/b", None)]
+
+
+@pytest.mark.parametrize("kind", ["rss", "json"])
+def test_items_past_max_items_are_counted_not_read(kind):
+    """With max_items, the first items are read in order and the rest only counted."""
+    if kind == "rss":
+        entries = "".join(f"<item><title>Story {n}</title><link>http://h{n}.example/</link></item>" for n in range(50))
+        content = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>{entries}</channel></rss>'
+    else:
+        items = [{"id": f"s{n}", "url": f"http://h{n}.example/", "title": f"Story {n}"} for n in range(50)]
+        content = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Many", "items": items})
+    parsed = parse_feed(content.encode(), "http://news.example/feed", max_items=20)
+    assert [item.title for item in parsed.items] == [f"Story {n}" for n in range(20)]
+    assert parsed.unread == 30
