@@ -295,9 +295,15 @@ def _declared_charset(head: bytes) -> str | None:
 
 def _run(tree: HtmlElement, url: str | None, options: dict, with_metadata: bool = False):
     """One trafilatura run on a copy of tree: its Document, or None when it found no text."""
-    return trafilatura.bare_extraction(
-        tree, url=url, with_metadata=with_metadata, date_extraction_params=DATE_OPTIONS, **options
-    )
+    try:
+        return trafilatura.bare_extraction(
+            tree, url=url, with_metadata=with_metadata, date_extraction_params=DATE_OPTIONS, **options
+        )
+    except Exception as error:  # noqa: BLE001 - see below
+        # trafilatura and htmldate have their own bugs on hostile markup (an
+        # <applet> around empty paragraphs trips an assertion in htmldate's
+        # cleaner): whatever they raise, the page is one we cannot read.
+        raise ExtractionError(f"The page could not be read ({error.__class__.__name__})") from None
 
 
 # 2-4. blocks, boilerplate and the headline

@@ -5,7 +5,7 @@ allow-list: no other element or attribute, no on… handler, no javascript:,
 vbscript: or data: URL.
 """
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wagtail.blocks import StreamValue
 
@@ -51,6 +51,8 @@ def test_sanitised_story_html_holds_only_the_story_allow_list(html, base_url):
 
 @settings(EXAMPLES, max_examples=60)
 @given(html_documents, st.booleans())
+# Found by this test: htmldate's cleaner asserted on an <applet> around empty paragraphs.
+@example("<applet><p></p><p></p></applet>", False)
 def test_extraction_gives_sanitised_html_or_an_extraction_error(html, fast):
     """extract() returns safe HTML or raises ExtractionError; random pages never crash it."""
     try:

@@ -278,3 +278,14 @@ def feed_server():
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def source():
+    """A feed source filed under World, at an address nothing answers (the desk tests never poll it)."""
+    from newsdesk.stories.models import SectionPage
+    from newsdesk.wire.models import Source
+
+    return Source.objects.create(
+        name="Harbour Wire", url="http://127.0.0.1:9/feed.xml", section=SectionPage.objects.get(slug="world")
+    )

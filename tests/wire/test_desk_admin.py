@@ -24,12 +24,6 @@ def editor(client):
     return user
 
 
-@pytest.fixture
-def source():
-    return Source.objects.create(
-        name="Harbour Wire", url="http://127.0.0.1:9/feed.xml", section=SectionPage.objects.get(slug="world")
-    )
-
 
 def make_item(source, title, status=WireItem.Status.NEW, **fields):
     values = {

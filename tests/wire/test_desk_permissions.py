@@ -33,12 +33,6 @@ def desk_user(client, name, *roles):
     return user
 
 
-@pytest.fixture
-def source():
-    return Source.objects.create(
-        name="Harbour Wire", url="http://127.0.0.1:9/feed.xml", section=SectionPage.objects.get(slug="world")
-    )
-
 
 def make_item(source, title):
     return WireItem.objects.create(
