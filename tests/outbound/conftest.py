@@ -8,18 +8,10 @@ import time
 
 import pytest
 
-from tests.wire.conftest import FeedServer
+from tests.wire.conftest import FeedServer, feed_server  # noqa: F401  (the wire tests' fixture, shared)
 
 USER_AGENT = "NewsdeskTest/1.0 (+http://newsdesk.test/about)"
 LOCAL = ["127.0.0.1/32"]
-
-
-@pytest.fixture
-def feed_server():
-    """A ``FeedServer`` (tests/wire/conftest.py) for one test."""
-    server = FeedServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
