@@ -19,8 +19,10 @@ def setup_django():
 # Subcommands defined by the apps, imported only when used: `newsdesk
 # extract` loads trafilatura, which every other command can do without.
 LAZY_COMMANDS = {
+    "demo": "newsdesk.demo.cli.demo",
     "extract": "newsdesk.wire.commands.extract_command",
     "ingest": "newsdesk.wire.cli.ingest",
+    "serve": "newsdesk.serving.serve",
     "sources": "newsdesk.wire.cli.sources",
 }
 
@@ -89,7 +91,7 @@ def setup(demo):
 def run(host, port, web_workers, demo):
     """Set up, then serve the site and run the background worker until Ctrl-C."""
     # Plain HTTP on a laptop cannot carry secure-only cookies; a deployment
-    # behind HTTPS runs gunicorn itself and keeps them on.
+    # behind HTTPS runs `newsdesk serve` itself and keeps them on.
     os.environ.setdefault("NEWSDESK_SECURE_COOKIES", "0")
     os.environ.setdefault("NEWSDESK_BASE_URL", f"http://{host}:{port}")
     # The demo's wire outlets are served by this same site: its wire desk may
@@ -102,11 +104,8 @@ def run(host, port, web_workers, demo):
     from newsdesk.bootstrap import prepare_site
 
     prepare_site(load_demo=demo, echo=click.echo)
-    web = [
-        sys.executable, "-m", "gunicorn", "newsdesk.wsgi",
-        "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
-        "--access-logfile", "-", "--graceful-timeout", "5",
-    ]
+    web = [sys.executable, "-m", "newsdesk", "serve", "--host", host, "--port", str(port),
+           "--workers", str(web_workers)]
     worker = [sys.executable, "-m", "newsdesk", "worker"]
     processes = [subprocess.Popen(web), subprocess.Popen(worker)]
     click.echo(f"\nnewsdesk is running: site http://{host}:{port}/  admin http://{host}:{port}/admin/")
@@ -168,19 +167,3 @@ def worker(no_scheduler):
     finally:
         if scheduler:
             scheduler.stop()
-
-
-@main.group()
-def demo():
-    """The demo newsroom."""
-
-
-@demo.command("load")
-@click.option("--force", is_flag=True, help="Load even when the site already has stories.")
-def demo_load(force):
-    """Load the demo newsroom: sections, authors and stories."""
-    setup_django()
-    from newsdesk.demo.loader import load_demo
-
-    count = load_demo(force=force, echo=click.echo)
-    click.echo(f"Loaded {count} demo stories." if count else "The site has stories: nothing loaded.")

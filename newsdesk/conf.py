@@ -76,6 +76,26 @@ SETTINGS = {
     "NEWSDESK_KEEP_TASK_RESULTS_DAYS": Setting(
         7, "Days finished background-task results are kept in the database queue; 0 keeps them for ever."
     ),
+    "NEWSDESK_PAGE_CACHE": Setting(
+        "auto", "Where readers' pages are cached: 'disk' (one machine), 'redis', 'off'; "
+        "'auto' is redis when NEWSDESK_REDIS_URL is set, else disk."
+    ),
+    "NEWSDESK_PAGE_CACHE_DIR": Setting(
+        "", "Folder of the disk page cache; empty: pages/ in the data folder. A web server in front "
+        "serves its public/ subfolder (docs/caching.md)."
+    ),
+    "NEWSDESK_PAGE_CACHE_LIFETIME": Setting(
+        600, "Seconds a cached page lives when nothing purges it sooner; also the CDN's s-maxage."
+    ),
+    "NEWSDESK_PAGE_CACHE_MAX_BYTES": Setting(16_000_000, "Largest page (a sitemap) the page cache keeps, in bytes."),
+    "NEWSDESK_STALE_WHILE_REVALIDATE": Setting(
+        30, "Seconds a CDN may serve a page past its lifetime while it fetches a fresh one."
+    ),
+    "NEWSDESK_STALE_IF_ERROR": Setting(86400, "Seconds a CDN may serve a page past its lifetime while the site is down."),
+    "NEWSDESK_CACHE_PURGE_URLS": Setting(
+        (), "Addresses of CDN or reverse-proxy caches (comma-separated) sent an HTTP PURGE for every "
+        "page an edit changes; WAGTAILFRONTENDCACHE in settings for other kinds."
+    ),
     "NEWSDESK_CSP_FRAME_SOURCES": Setting(
         ("https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"),
         "Origins whose players a story's embeds may show in a frame (the readers' CSP frame-src).",

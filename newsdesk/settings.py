@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "newsdesk.webhooks",
     "newsdesk.wire",
     "newsdesk.security",
+    "newsdesk.pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -100,6 +101,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it stores each reader page with every header the others add.
+    "newsdesk.pagecache.middleware.PageCacheMiddleware",
+    # ETags and 304s for every page the cache does not answer.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "newsdesk.security.middleware.ContentSecurityPolicyMiddleware",
@@ -248,10 +253,12 @@ CACHES = {
         "LOCATION": "newsdesk",
     }
 }
-if os.environ.get("NEWSDESK_REDIS_URL"):
+# Redis, when given, holds the cache, the page cache and (with RQ) the task queue.
+NEWSDESK_REDIS_URL = os.environ.get("NEWSDESK_REDIS_URL", "")
+if NEWSDESK_REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": os.environ["NEWSDESK_REDIS_URL"],
+        "LOCATION": NEWSDESK_REDIS_URL,
     }
 
 # Background work goes through the tasks API. The backend is a dotted path:

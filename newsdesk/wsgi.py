@@ -1,8 +1,12 @@
-"""WSGI entry point: `gunicorn newsdesk.wsgi`."""
+"""WSGI entry point (`newsdesk serve`): cached pages first, then Django."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from newsdesk.pagecache.wsgi import PageCacheApplication  # noqa: E402  (needs Django set up)
+
+application = PageCacheApplication(django_application)

@@ -43,21 +43,18 @@ def site_environment(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def running_site(site_environment):
-    """The demo site as `make run` serves it: set up, then gunicorn on a free port."""
+    """The demo site as `make run` serves it: set up, then `newsdesk serve` on a free port."""
     port = free_port()
     env = dict(site_environment, NEWSDESK_BASE_URL=f"http://127.0.0.1:{port}")
     subprocess.run(newsdesk_command("setup"), env=env, check=True, capture_output=True, timeout=600)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4",
-         # The first page view draws the demo's image renditions: slow on a busy machine.
-         "--timeout", "120"],
+        newsdesk_command("serve", "--port", str(port), "--workers", "2", "--threads", "4", "--no-access-log"),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base_url = f"http://127.0.0.1:{port}"
-    # Generous: on a loaded two-core machine gunicorn may take a while.
+    # Generous: on a loaded two-core machine the first page may take a while.
     deadline = time.monotonic() + 300
     while True:
         try:

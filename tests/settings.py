@@ -18,6 +18,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The login lock-out (django-axes) stays on, as in production. Its backend
 # refuses authenticate() calls without a request, which Client.login()
 # makes: log test clients in with force_login().
+# The page cache would carry pages from one test into the next (the database
+# rolls back, the cache does not): off, except in the tests of the cache itself.
+NEWSDESK_PAGE_CACHE = "off"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise looks for it)

@@ -81,7 +81,7 @@ def test_run_serves_the_site_and_worker_until_interrupted(running_site, site_env
             assert time.monotonic() < deadline, "newsdesk run did not serve within 120 s"
             time.sleep(0.5)
         children = subprocess.run(["pgrep", "-P", str(process.pid), "-a"], capture_output=True, text=True).stdout
-        assert "gunicorn" in children and "worker" in children
+        assert "serve" in children and "worker" in children
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)

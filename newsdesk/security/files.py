@@ -25,7 +25,7 @@ def write_private_file(path, text):
     mode, O_EXCL so no file or link planted beforehand is reused), so no
     other user can open it between its creation and a chmod. It is then
     hard-linked to its name, which fails if the name is taken: two processes
-    starting at once (gunicorn's workers) never see a half-written file, and
+    starting at once (the web server's workers) never see a half-written file, and
     the second one keeps the first one's content.
     """
     path = Path(path)

@@ -2,7 +2,7 @@ import httpx
 
 
 def test_the_served_api_links_to_what_the_site_serves(running_site):
-    """Through gunicorn, the API's links point at the running site, and they answer."""
+    """Through the production web server, the API's links point at the running site, and they answer."""
     page = httpx.get(running_site + "/api/v1/stories/?page_size=1").json()
     story = page["results"][0]
     assert page["count"] == 44 and page["next"].startswith(running_site + "/api/v1/stories/")

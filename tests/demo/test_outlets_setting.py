@@ -42,7 +42,7 @@ def test_outlets_answer_when_the_setting_is_on(client, url):
 
 
 def test_the_site_as_deployed_does_not_serve_the_outlets(running_site):
-    """The demo site set up and served the production way (gunicorn, no setting) answers 404 there."""
+    """The demo site set up and served the production way (`newsdesk serve`, no setting) answers 404 there."""
     assert httpx.get(running_site + "/").status_code == 200
     assert httpx.get(running_site + "/demo-outlets/harbour-wire/feed.xml").status_code == 404
     robots = httpx.get(running_site + "/robots.txt").text.splitlines()

@@ -4,7 +4,7 @@ Each transport case gets a copy of the template data folder (the World
 section and the good outlet already in it), adds its hostile source with
 ``newsdesk sources add``, and polls everything with ``newsdesk ingest --once
 --all``. The cases that publish share one data folder with a global
-"publish" rule, and a site served from it by gunicorn. The runs are started
+"publish" rule, and a site served from it by `newsdesk serve`. The runs are started
 together on a small thread pool, because each newsdesk process spends
 seconds starting up and most of the rest waiting on the hostile server.
 """
@@ -233,8 +233,7 @@ def run_publishing(server, template, root, started_sites):
             (row for source, row in table.items() if name in NAMELESS_PUBLISHED_CASES and "Gazette" in source), {})
         OUTCOMES[f"publishing: {name}"] = row.get("result", "no row")
     result.site = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--threads", "4"],
+        [sys.executable, "-m", "newsdesk", "serve", "--port", str(port), "--workers", "1", "--no-access-log"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
     )
     started_sites.append(result.site)
@@ -246,7 +245,7 @@ def _wait_for_site(base_url, process, limit=120):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            return f"gunicorn exited with {process.returncode}"
+            return f"the web server exited with {process.returncode}"
         try:
             if httpx.get(base_url + "/", timeout=5).status_code == 200:
                 return ""

@@ -85,7 +85,7 @@ def test_site_and_workers_on_postgres_and_redis(environment):
     port = free_port()
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            newsdesk_command("serve", "--port", str(port), "--workers", "2", "--no-access-log"),
             env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
     ]

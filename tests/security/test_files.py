@@ -50,7 +50,7 @@ def test_private_file_does_not_follow_a_planted_link(tmp_path):
 
 
 def test_concurrent_writers_agree_on_one_content(tmp_path):
-    """Processes starting together (gunicorn's workers) all end up reading one whole key."""
+    """Processes starting together (the web server's workers) all end up reading one whole key."""
     results, errors = [], []
 
     def write(text):

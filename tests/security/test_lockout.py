@@ -1,4 +1,4 @@
-"""Login lock-out through the real login forms of the running site (gunicorn, production settings).
+"""Login lock-out through the real login forms of the running site (`newsdesk serve`, production settings).
 
 Each test locks out an account of its own, so the admin account the other
 tests log in with is never locked.

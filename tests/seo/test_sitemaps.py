@@ -194,7 +194,7 @@ def test_news_titles_are_escaped_and_stripped_of_characters_xml_forbids(client, 
 
 
 def test_sitemaps_over_http_on_the_running_site(running_site, sitemap_schema, index_schema):
-    """Served by gunicorn as in production: the index and every child validate."""
+    """Served by `newsdesk serve` as in production: the index and every child validate."""
     index = etree.fromstring(httpx.get(running_site + "/sitemap.xml").content)
     assert_valid(index_schema, index)
     children = [loc.text for loc in index.findall("s:sitemap/s:loc", NS)]
