@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the test suite needs beyond Python packages: Debian's chromium
-# (driven by playwright, never a browser playwright downloads), a Java runtime
-# and the Nu Html Checker from npm. Idempotent: installs only what is missing.
+# (driven by playwright, never a browser playwright downloads), a Java runtime,
+# nginx and the Nu Html Checker from npm. Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# nginx in front of the site, serving cached pages from disk (tests/pagecache).
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+[ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing+=(libnginx-mod-http-brotli-static)
 
 # PostgreSQL and Redis for the production-mode tests: used when running,
 # installed from Debian's packages and started when not.

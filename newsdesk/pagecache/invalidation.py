@@ -21,6 +21,7 @@ proxy named in NEWSDESK_CACHE_PURGE_URLS (a background task).
 import logging
 import threading
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -109,7 +110,7 @@ def purge(tags):
         # the pages expire by their lifetime, and the error is logged.
         logger.exception("Could not purge the page cache")
         return []
-    if urls and conf.get("NEWSDESK_CACHE_PURGE_URLS"):
+    if urls and (conf.get("NEWSDESK_CACHE_PURGE_URLS") or getattr(settings, "WAGTAILFRONTENDCACHE", None)):
         from .tasks import purge_frontend
 
         purge_frontend.enqueue(urls)

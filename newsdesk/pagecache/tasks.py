@@ -1,40 +1,53 @@
 """Background work of the page cache: purging a CDN or reverse proxy, sweeping expired pages."""
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+from django.conf import settings
 from django_tasks import task
 
 from newsdesk import conf
 
 logger = logging.getLogger(__name__)
 
+PURGE_TIMEOUT = 10
 
-def frontend_cache_config():
-    """Wagtail's frontend cache backends for the purge targets in NEWSDESK_CACHE_PURGE_URLS."""
-    from django.conf import settings
 
-    configured = getattr(settings, "WAGTAILFRONTENDCACHE", None)
-    if configured:
-        return configured
-    return {
-        f"target{number}": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": location,
-        }
-        for number, location in enumerate(conf.get("NEWSDESK_CACHE_PURGE_URLS"), 1)
-    }
+def purge_with_http(location, urls):
+    """Send an HTTP PURGE for each URL to the cache at `location` (Varnish, nginx, a CDN's purge API).
+
+    The request goes to the cache's address with the page's path and its
+    Host header, as those caches expect. Operators name these addresses
+    themselves, so they may be private (the address guard is for the wire desk).
+    """
+    target = urlsplit(location)
+    failed = 0
+    with httpx.Client(timeout=PURGE_TIMEOUT, trust_env=False) as client:
+        for url in urls:
+            page = urlsplit(url)
+            address = urlunsplit((target.scheme, target.netloc, page.path or "/", page.query, ""))
+            try:
+                client.request("PURGE", address, headers={"Host": page.netloc})
+            except httpx.HTTPError as error:
+                failed += 1
+                logger.warning("Could not purge %s at %s: %s", url, location, error)
+    return failed
 
 
 @task()
 def purge_frontend(urls):
-    """Purge `urls` from every CDN or reverse proxy configured (a failure is logged, not retried)."""
-    from wagtail.contrib.frontend_cache.utils import get_backends
+    """Purge `urls` from every CDN or reverse proxy configured; failures are logged, not retried."""
+    for location in conf.get("NEWSDESK_CACHE_PURGE_URLS"):
+        purge_with_http(location, urls)
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        from wagtail.contrib.frontend_cache.utils import get_backends
 
-    for name, backend in get_backends(backend_settings=frontend_cache_config()).items():
-        try:
-            backend.purge_batch(urls)
-        except Exception:
-            logger.exception("Could not purge %d URLs from %s", len(urls), name)
+        for name, backend in get_backends().items():
+            try:
+                backend.purge_batch(urls)
+            except Exception:
+                logger.exception("Could not purge %d URLs from %s", len(urls), name)
     return len(urls)
 
 
