@@ -122,3 +122,22 @@ def test_changing_the_newsroom_settings_purges_everything(cached_site, committed
     for url in ("/", "/world/"):
         assert "The Harbour Gazette Cooperative" in cached_site.get(url).text, url
     assert cache_state(cached_site.get("/robots.txt")) == "miss"
+
+
+def test_an_editor_publishing_in_the_admin_purges_the_readers_pages(cached_site, client, admin_user, committed):
+    """The whole way an editor works: the article editor's Publish button, then a reader's next request."""
+    from tests.newsroom.admin_forms import article_form
+
+    section = SectionPage.objects.get(slug="world")
+    author = ArticlePage.objects.live().first().article_authors.first().author
+    warm(cached_site, "/", "/world/")
+    client.force_login(admin_user)
+    with committed():
+        response = client.post(
+            f"/admin/pages/add/stories/articlepage/{section.pk}/",
+            article_form("Harbour master retires after forty years", "harbour-master-retires", author,
+                         action="action-publish"),
+        )
+    assert response.status_code == 302, response.content[:500]
+    for url in ("/", "/world/", "/world/harbour-master-retires/"):
+        assert "Harbour master retires after forty years" in cached_site.get(url).text, url
