@@ -57,6 +57,10 @@ def _schedule():
     # Outside a transaction the change is already saved: purge now. Inside
     # one, purge when it commits (a rolled-back change purges nothing new).
     if transaction.get_connection().in_atomic_block:
+        # Fragments cached by content version (Recent Posts, the navigation)
+        # are dropped now as well as at the commit: the transaction's own
+        # later reads then see its changes too.
+        bump_content_version()
         transaction.on_commit(_flush)
     else:
         _flush()
