@@ -22,6 +22,7 @@ LAZY_COMMANDS = {
     "demo": "newsdesk.demo.cli.demo",
     "extract": "newsdesk.wire.commands.extract_command",
     "ingest": "newsdesk.wire.cli.ingest",
+    "nginx-config": "newsdesk.pagecache.nginx.nginx_config",
     "serve": "newsdesk.serving.serve",
     "sources": "newsdesk.wire.cli.sources",
 }

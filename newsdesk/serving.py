@@ -4,8 +4,7 @@ Granian, a web server written in Rust, runs the WSGI application: cached
 pages are answered by newsdesk.pagecache.wsgi before Django, and at that
 point the server's own cost is most of the request. Measured on two cores
 with the cached demo article (wrk, 50 connections): granian 2 workers
-20,600 requests/s, gunicorn 2 sync workers 2,200 (docs/performance.md has
-the whole table and `benchmarks/serve.py` measures it again).
+20,600 requests/s, gunicorn 2 sync workers 2,200 (docs/caching.md).
 """
 
 import os
@@ -31,6 +30,10 @@ def serve(host, port, workers, threads, access_log):
     from granian.constants import Interfaces
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    # glibc gives each thread that allocates its own memory arena; with
+    # several threads rendering, a worker's memory grows by arenas it never
+    # returns. Two arenas keep it close to what the pages need.
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     Granian(
         "newsdesk.wsgi:application",
         address=host,

@@ -104,3 +104,12 @@ def screenshot_dir():
 def pytest_terminal_summary(terminalreporter):
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Screenshots of the reader pages: {SCREENSHOTS}")
+
+
+@pytest.fixture(autouse=True)
+def fresh_fragment_cache():
+    """Each test starts with an empty cache: fragments cached by one test (Recent Posts, the
+    navigation) must not outlive its rolled-back database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

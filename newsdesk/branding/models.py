@@ -47,6 +47,9 @@ class NewsroomSettings(BaseSiteSetting):
     linkedin_url = models.URLField(blank=True)
     mastodon_url = models.URLField(blank=True)
 
+    # Reader pages show the logo (social cards, the JSON-LD publisher).
+    select_related = ["logo"]
+
     base_form_class = NewsroomSettingsForm
     panels = [
         MultiFieldPanel(

@@ -37,7 +37,7 @@ class SiteScope:
         return self.home.get_url(request)
 
     def stories(self):
-        return published_articles().descendant_of(self.home)
+        return self.home.stories()
 
     def author_path(self, request, author):
         return self.home.get_url(request) + self.home.reverse_subpage("author", kwargs={"slug": author.slug})

@@ -5,6 +5,8 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from newsdesk.pagecache.dependencies import depends_on
+
 from .entries import build_feed
 from .formats import FORMATS
 from .scopes import find_scope
@@ -14,6 +16,7 @@ from .scopes import find_scope
 def feed(request, kind, filename, slug=None):
     """The feed of the site, or of the section, author or tag `slug`, in the format `filename`."""
     scope = find_scope(request, kind, slug)
+    depends_on("list:site" if scope.subject is None else f"list:{scope.kind}:{scope.subject.pk}")
     feed_format = FORMATS[filename]
     feed = build_feed(request, scope, filename)
     response = HttpResponse(feed_format.render(feed), content_type=feed_format.content_type)

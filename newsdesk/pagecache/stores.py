@@ -31,6 +31,8 @@ INSERT OR IGNORE INTO state VALUES ('generation', 0);
 """
 # SQLite limits the parameters of one statement; purge in slices of this many.
 SLICE = 500
+# A render lock older than this was left by a process that died: it is taken over.
+LOCK_SECONDS = 30
 
 
 class Mirror:
@@ -67,7 +69,7 @@ class Mirror:
 class FileStore:
     """Pages as files under `root`, indexed by tag in a SQLite file beside them."""
 
-    def __init__(self, root, mirror_bytes=16 * 1024 * 1024):
+    def __init__(self, root, mirror_bytes=8 * 1024 * 1024):
         self.root = Path(root)
         self.entries_dir = self.root / "entries"
         self.public_dir = self.root / "public"
@@ -167,6 +169,11 @@ class FileStore:
             return False
         return True
 
+    # Rendering once -------------------------------------------------------
+
+    def render_lock(self, key):
+        return FileLock(self.root / "locks" / key.digest)
+
     # Purging --------------------------------------------------------------
 
     def invalidate(self, tags):
@@ -241,6 +248,38 @@ class FileStore:
                 pass
 
 
+class FileLock:
+    """A lock on rendering one page, shared by every process on the machine: a file created exclusively."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def acquire(self):
+        for _ in range(2):
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                return True
+            except FileNotFoundError:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:
+                try:
+                    if time.time() - os.stat(self.path).st_mtime < LOCK_SECONDS:
+                        return False
+                    os.unlink(self.path)  # left by a process that died
+                except FileNotFoundError:
+                    pass
+        return False
+
+    def held(self):
+        return os.path.exists(self.path)
+
+    def release(self):
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+
 def _write_atomically(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -292,6 +331,9 @@ class RedisStore:
             return False
         return True
 
+    def render_lock(self, key):
+        return RedisLock(self.redis, f"{self.prefix}lock:{key.digest}")
+
     def invalidate(self, tags):
         self.redis.incr(self.prefix + "generation")
         tag_keys = [self._tag_key(tag) for tag in tags]
@@ -329,3 +371,20 @@ class RedisStore:
         if gone:
             self.redis.hdel(self.prefix + "urls", *gone)
         return len(gone)
+
+
+class RedisLock:
+    """A lock on rendering one page, shared by every machine: a Redis key set if absent, with an expiry."""
+
+    def __init__(self, redis, name):
+        self.redis = redis
+        self.name = name
+
+    def acquire(self):
+        return bool(self.redis.set(self.name, b"1", nx=True, ex=LOCK_SECONDS))
+
+    def held(self):
+        return bool(self.redis.exists(self.name))
+
+    def release(self):
+        self.redis.delete(self.name)

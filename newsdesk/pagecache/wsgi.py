@@ -2,6 +2,10 @@
 
 A hit costs a key, a stat of the entry's file (or one Redis GET) and the
 headers; no middleware, no URL resolution, no database.
+
+On a miss one request renders the page while the others asking for it at
+the same moment wait for it (a render lock per page, shared by every
+process), so a burst right after a publish costs one render, not hundreds.
 """
 
 import logging
@@ -18,6 +22,9 @@ STATUS_LINES = {200: "200 OK"}
 # Headers a 304 repeats (RFC 9110, 15.4.5).
 NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified"}
 HIT_HEADERS = [("Vary", "Accept-Encoding, Cookie"), ("X-Page-Cache", "hit")]
+# How long a request waits for another one rendering its page before rendering it itself.
+WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.005
 
 
 class PageCacheApplication:
@@ -28,17 +35,67 @@ class PageCacheApplication:
 
     def __call__(self, environ, start_response):
         current = policy()
-        if current.store is not None:
-            key = current.keys(environ)
-            if key is not None:
-                try:
-                    entry = current.store.get(key)
-                except Exception:
-                    logger.exception("The page cache cannot be read; serving without it")
-                    entry = None
-                if entry is not None and entry.expires > time.time():
+        store = current.store
+        key = current.keys(environ) if store is not None else None
+        if key is None:
+            return self.application(environ, start_response)
+        try:
+            entry = fresh(store, key)
+            if entry is not None:
+                return serve(entry, environ, start_response)
+            lock = store.render_lock(key)
+            rendering = lock.acquire()
+            if not rendering:
+                entry = wait_for(store, key, lock)
+                if entry is not None:
                     return serve(entry, environ, start_response)
-        return self.application(environ, start_response)
+        except Exception:
+            logger.exception("The page cache cannot be read; serving without it")
+            return self.application(environ, start_response)
+        if not rendering:
+            return self.application(environ, start_response)
+        try:
+            body = self.application(environ, start_response)
+        except BaseException:
+            lock.release()
+            raise
+        return ReleasingBody(body, lock)
+
+
+def fresh(store, key):
+    entry = store.get(key)
+    return entry if entry is not None and entry.expires > time.time() else None
+
+
+def wait_for(store, key, lock):
+    """The page another request is rendering, once stored; None if it gives up or stores nothing."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        entry = fresh(store, key)
+        if entry is not None:
+            return entry
+        if not lock.held():
+            return fresh(store, key)
+    return None
+
+
+class ReleasingBody:
+    """The response body, releasing the render lock when the server closes it (the page is stored by then)."""
+
+    def __init__(self, body, lock):
+        self.body = body
+        self.lock = lock
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.lock.release()
 
 
 def serve(entry, environ, start_response):

@@ -30,7 +30,7 @@ class StoryFacts:
             url=page_url(article, request),
             published=article.published_at,
             modified=modified_at(article),
-            tag_names=[tag.name for tag in article.tags.all()],
+            tag_names=[tag.name for tag in article.tag_list],
             authors=[
                 (author.name, home_route_url(home, request, "author", author.slug) if home else None)
                 for author in article.authors

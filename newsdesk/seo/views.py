@@ -8,6 +8,7 @@ from wagtail.models import Site
 from newsdesk import conf
 from newsdesk.branding.models import NewsroomSettings
 from newsdesk.outbound.configured import user_agent
+from newsdesk.pagecache.dependencies import depends_on, depends_on_every_story
 
 from . import sitemaps
 from .addresses import origin
@@ -16,6 +17,9 @@ XML = "application/xml; charset=utf-8"
 
 
 def site_or_404(request):
+    # Sitemaps list every page of the site: any change to any of them purges them.
+    depends_on("sitemap")
+    depends_on_every_story()
     site = Site.find_for_request(request)
     if site is None:
         raise Http404("No site answers to this host.")

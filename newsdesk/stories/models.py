@@ -1,5 +1,7 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -11,11 +13,14 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 
 from newsdesk import conf
+from newsdesk.pagecache.dependencies import depends_on
 
 from .blocks import StoryBodyBlock
 from .excerpts import cut_excerpt
@@ -30,7 +35,7 @@ def paginate(request, items, per_page):
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    page.object_list = with_sections(page.object_list)
+    page.object_list = with_renditions(with_sections(page.object_list), CARD_RENDITIONS)
     return page
 
 
@@ -51,18 +56,59 @@ def with_sections(stories):
 
 
 def published_articles():
-    """Live articles, newest first."""
+    """Live articles, newest first, with their lead image and bylines."""
     return (
         ArticlePage.objects.live()
         .public()
         .select_related("lead_image")
-        .prefetch_related("article_authors__author", "lead_image__renditions")
+        .prefetch_related(bylines())
         .order_by("-first_published_at", "-pk")
     )
 
 
+def story_cards():
+    """Published articles as listings show them: a card needs no body, the largest column by far."""
+    return published_articles().defer_streamfields()
+
+
+def bylines():
+    """Each story's authors in one query: the links and their authors joined."""
+    return Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author"))
+
+
+# The renditions {% picture %} asks for in story_card.html, and in the lead
+# story's and the article's lead figure. Only these are fetched with a list:
+# an image has a dozen renditions (feeds, social cards…) that a card never shows.
+CARD_RENDITIONS = [f"format-{kind}|fill-{size}" for size in ("400x225", "800x450") for kind in ("webp", "jpeg")]
+LEAD_RENDITIONS = [
+    f"format-{kind}|fill-{size}" for size in ("640x360", "960x540", "1200x675") for kind in ("webp", "jpeg")
+]
+
+
+def with_renditions(stories, specs):
+    """The stories' lead images given their `specs` renditions, in one query for them all.
+
+    Wagtail's image tags read renditions prefetched this way before asking
+    the cache or the database; a rendition that does not exist yet is made
+    as usual.
+    """
+    images = [story.lead_image for story in stories if story.lead_image is not None]
+    rendition_model = get_image_model().get_rendition_model()
+    prefetch_related_objects(
+        images,
+        Prefetch(
+            "renditions",
+            queryset=rendition_model.objects.filter(filter_spec__in=specs),
+            to_attr="prefetched_renditions",
+        ),
+    )
+    return stories
+
+
 # The lead story is the newest of this many with a lead image.
 HOME_LATEST = 8
+# Stories under each section's heading on the home page.
+SECTION_BLOCK_STORIES = 4
 
 
 class HomePage(RoutablePageMixin, Page):
@@ -72,26 +118,80 @@ class HomePage(RoutablePageMixin, Page):
     subpage_types = ["stories.SectionPage"]
     template = "stories/home_page.html"
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, front_page=True, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        latest = with_sections(published_articles().descendant_of(self)[:HOME_LATEST])
+        if not front_page:
+            return context  # an author or tag page, which shows none of the front page's stories
+        depends_on("list:home")
+        latest = with_sections(self.stories(story_cards())[:HOME_LATEST])
         lead = next((story for story in latest if story.lead_image_id), latest[0] if latest else None)
         context["lead_story"] = lead
         context["top_stories"] = [story for story in latest if story is not lead][:4]
-        context["section_blocks"] = []
-        for section in SectionPage.objects.live().child_of(self).order_by("path"):
-            stories = list(published_articles().child_of(section)[:4])
-            for story in stories:
-                story.__dict__["section"] = section
-            context["section_blocks"].append((section, stories))
+        context["section_blocks"] = self.section_blocks()
+        shown = latest + [story for _, stories in context["section_blocks"] for story in stories]
+        with_renditions(shown, CARD_RENDITIONS + LEAD_RENDITIONS)
         return context
+
+    def stories(self, articles=None):
+        """The site's stories from `articles` (by default published_articles()).
+
+        Stories sit two levels down, under a section. Asking for that depth
+        rather than any depth below lets the listing index give them newest
+        first without sorting the archive.
+        """
+        articles = published_articles() if articles is None else articles
+        return articles.filter(depth=self.depth + 2, path__startswith=self.path)
+
+    def section_blocks(self):
+        """(section, its newest stories) for each live section, the stories in one query.
+
+        Each section's newest are a subquery of their own, so each is read
+        from the listing index however long the archive, and the page costs
+        the same two queries whatever the number of sections.
+        """
+        sections = list(SectionPage.objects.live().child_of(self).order_by("path"))
+        published = story_cards()
+        newest = models.Q(pk__in=[])
+        for section in sections:
+            ids = published.child_of(section).prefetch_related(None).values("pk")[:SECTION_BLOCK_STORIES]
+            newest |= models.Q(pk__in=ids)
+        stories = list(published.filter(newest)) if sections else []
+        blocks = []
+        for section in sections:
+            own = [story for story in stories if story.path.startswith(section.path)]
+            for story in own:
+                story.__dict__["section"] = section  # fills the cached_property
+            blocks.append((section, own))
+        return blocks
+
+    def route(self, request, path_components):
+        # A story is two steps down, /section/story/. Walking there a step at
+        # a time costs six queries (each step and its specific page, plus the
+        # withdrawn-story check); its URL path finds it in one. Anything else,
+        # and a story that is not live (withdrawn: 410), goes the usual way.
+        if len(path_components) == 2 and self.live and not self.answers_itself(path_components):
+            url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
+            story = ArticlePage.objects.filter(url_path=url_path, live=True).select_related("lead_image").first()
+            if story is not None:
+                return RouteResult(story)
+        return super().route(request, path_components)
+
+    def answers_itself(self, path_components):
+        """Whether one of the home page's own routes (author, tag pages) takes the path."""
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
 
     @path("authors/<slug:slug>/", name="author")
     def author_page(self, request, slug):
         author = get_object_or_404(Author, slug=slug)
-        stories = published_articles().descendant_of(self).filter(article_authors__author=author)
+        depends_on(f"list:author:{author.pk}")
+        stories = self.stories(story_cards()).filter(article_authors__author=author)
         return self.render(
             request,
+            front_page=False,
             template="stories/author_page.html",
             context_overrides={
                 "author": author,
@@ -102,9 +202,11 @@ class HomePage(RoutablePageMixin, Page):
     @path("tags/<str:slug>/", name="tag")
     def tag_page(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
-        stories = published_articles().descendant_of(self).filter(tagged_items__tag=tag)
+        depends_on(f"list:tag:{tag.pk}")
+        stories = self.stories(story_cards()).filter(tagged_items__tag=tag)
         return self.render(
             request,
+            front_page=False,
             template="stories/tag_page.html",
             context_overrides={
                 "tag": tag,
@@ -144,8 +246,9 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        depends_on(f"list:section:{self.pk}")
         context["stories"] = paginate(
-            request, published_articles().child_of(self), conf.get("NEWSDESK_LIST_PAGE_SIZE")
+            request, story_cards().child_of(self), conf.get("NEWSDESK_LIST_PAGE_SIZE")
         )
         return context
 
@@ -179,8 +282,9 @@ class Author(index.Indexed, ClusterableModel):
             self.slug = slugify(self.name, allow_unicode=True)
         super().save(*args, **kwargs)
 
-    def get_url(self, request=None):
-        home = HomePage.objects.live().first()
+    def get_url(self, request=None, home=None):
+        """The author's page; pass the site's `home` page when the caller has it, to save a query."""
+        home = home or HomePage.objects.live().first()
         if home is None:
             return None
         return home.get_url(request) + home.reverse_subpage("author", kwargs={"slug": self.slug})
@@ -196,6 +300,11 @@ class AuthorLink(Orderable):
 
 class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("stories.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        # A tag page reads its stories from here: the tag's rows, with the
+        # story ids in the index itself.
+        indexes = [models.Index(fields=["tag", "content_object"], name="stories_tag_stories")]
 
 
 class ArticlePage(Page):
@@ -248,8 +357,13 @@ class ArticlePage(Page):
 
     @cached_property
     def section(self):
-        parent = self.get_parent()
-        return parent.specific if parent else None
+        # The parent by its path: one query for the section itself, where
+        # get_parent().specific costs two.
+        section = SectionPage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
+        if section is None:
+            parent = self.get_parent()
+            section = parent.specific if parent else None
+        return section
 
     @cached_property
     def authors(self):
@@ -262,8 +376,18 @@ class ArticlePage(Page):
     @property
     def updated_at(self):
         """The latest correction's time, when the story has been corrected."""
-        times = [c.corrected_at for c in self.corrections.all()]
+        times = [c.corrected_at for c in self.correction_list]
         return max(times) if times else None
+
+    @cached_property
+    def correction_list(self):
+        """The corrections, read once: the byline, the page and its head tags all show them."""
+        return list(self.corrections.all())
+
+    @cached_property
+    def tag_list(self):
+        """The tags, read once: the page lists them and its head tags name them."""
+        return list(self.tags.all())
 
     def author_names(self):
         return " ".join(author.name for author in self.authors)
@@ -284,12 +408,28 @@ class ArticlePage(Page):
     def excerpt(self, length=None):
         return cut_excerpt(self.body_text() or self.standfirst, length or conf.get("NEWSDESK_EXCERPT_LENGTH"))
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The byline in one query. Not in a preview: there the bylines are
+        # the draft's, held in memory, not the published ones in the database.
+        if self.pk is not None and not getattr(request, "is_preview", False):
+            prefetch_related_objects([self], bylines())
+        # Every rendition of the lead image in one query: the page shows
+        # three sizes and its head tags name four more.
+        if self.lead_image is not None:
+            prefetch_related_objects([self.lead_image], "renditions")
+        return context
+
 
 class ArticleAuthor(Orderable):
     article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="+")
 
     panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        # An author page reads its stories from here, as a tag page does.
+        indexes = [models.Index(fields=["author", "article"], name="stories_author_stories")]
 
     def __str__(self):
         return str(self.author)

@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from newsdesk.pagecache.dependencies import depends_on
+
 from .excerpts import plain_text
 from .models import published_articles, with_sections
 
@@ -22,6 +24,8 @@ MAX_RESULTS = 500
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     page = None
+    # Any story published, changed or withdrawn may change the results.
+    depends_on("list:site")
     if query:
         results = list(published_articles().search(query).annotate_score("_score")[:MAX_RESULTS])
         best = max((story._score or 0 for story in results), default=0) or 1
