@@ -10,13 +10,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import get_language
-from wagtail.images import get_image_model
 
 from newsdesk import conf
-from newsdesk.stories.models import SectionPage
+from newsdesk.stories.models import SectionPage, with_renditions
 
 from .content import full_text
 
@@ -161,16 +159,7 @@ def sections_of(stories):
 
 def lead_images_of(request, stories):
     """Each story's lead image as an enclosure: a rendition's absolute URL, size and type."""
-    images = [story.lead_image for story in stories if story.lead_image is not None]
-    rendition_model = get_image_model().get_rendition_model()
-    prefetch_related_objects(
-        images,
-        Prefetch(
-            "renditions",
-            queryset=rendition_model.objects.filter(filter_spec=LEAD_IMAGE_SPEC),
-            to_attr="prefetched_renditions",
-        ),
-    )
+    with_renditions(stories, [LEAD_IMAGE_SPEC])
     found = {}
     for story in stories:
         if story.lead_image is None:
