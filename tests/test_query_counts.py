@@ -20,7 +20,7 @@ EXPECTED = {
     "article": 11,
     "tag": 12,
     "author": 14,
-    "search": 7,
+    "search": 9,
     "site feed": 11,
     "section feed": 13,
     "sitemap index": 11,

@@ -55,3 +55,49 @@ def test_empty_and_unmatched_queries(client):
 def test_markup_in_the_query_is_escaped(client):
     html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)" not in html
+
+
+def ranked_by_every_match(query):
+    """Titles as ranking all matches by the backend's own score, newest first among ties, would list them."""
+    from newsdesk.stories.models import published_articles
+    from newsdesk.stories.search import SCORE_TIE
+
+    results = list(published_articles().search(query).annotate_score("_score"))
+    best = max((story._score or 0 for story in results), default=0) or 1
+    results.sort(key=lambda story: (-round((story._score or 0) / best / SCORE_TIE), -story.published_at.timestamp()))
+    return [story.title for story in results]
+
+
+@pytest.mark.parametrize("query", ["Port Alder", "water", "council", "football"])
+def test_results_and_order_match_ranking_every_match(client, query):
+    """In an archive smaller than the bound, the page lists what ranking every match would."""
+    expected = ranked_by_every_match(query)
+    listed = []
+    for number in range(1, 5):
+        html = client.get("/search/", {"q": query, "page": number}).content.decode()
+        listed += [title.replace("&#x27;", "'").replace("&amp;", "&") for title in result_titles(html)]
+        if 'rel="next"' not in html:
+            break
+    assert listed == expected[: len(listed)]
+    assert listed
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', 'a"b', "(port OR alder", "NOT water", "water AND", "water*", "*", "-", "^water", "title:water",
+     "NEAR(port alder)", "O'Brien", "\\", "café", "水", "!&|", "':*"],
+)
+def test_queries_in_full_text_syntax_are_taken_as_words(client, query):
+    """Quotes, operators and punctuation in the query never reach the index as syntax."""
+    assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_the_newest_matches_are_listed_when_there_are_more_than_the_bound(client, monkeypatch):
+    """Beyond the bound, the newest matching stories are the ones ranked."""
+    from newsdesk.stories import search
+
+    every = ArticlePage.objects.live().search("Port Alder")
+    newest = sorted(every, key=lambda story: -story.pk)[:3]
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    html = client.get("/search/", {"q": "Port Alder"}).content.decode()
+    assert sorted(result_titles(html)) == sorted(story.title.replace("'", "&#x27;") for story in newest)

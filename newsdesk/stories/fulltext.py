@@ -1,0 +1,119 @@
+"""The newest stories matching a reader's words, found at a cost that does not grow with the archive.
+
+Wagtail's database backend ranks every matching story before it can return
+the best few: on SQLite it scores each match with a subquery that runs the
+full-text match again, so a common word in a large archive takes minutes.
+Readers of news want recent stories, so this module asks the backend's own
+full-text index for the newest matches only (index entries are written as
+stories are first saved, so the entry's id follows the archive's order)
+and scores just those. The query text goes through the backend's own query
+compiler, so its quoting and escaping apply: no reader's input reaches the
+index as full-text syntax.
+
+Other backends (Elasticsearch, OpenSearch) rank with their own index and
+stop early; they are asked as before.
+"""
+
+import re
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import F, Q
+from wagtail.search.backends import get_search_backend
+
+
+class Match(NamedTuple):
+    """A story found: what ranking needs of it, before the page loads the few it shows."""
+
+    pk: int
+    score: float | None
+    published_at: datetime
+
+
+def newest_matches(stories, query, limit):
+    """Up to `limit` of the stories matching the query: the newest matches, in no order."""
+    backend = get_search_backend()
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        if isinstance(backend, SQLiteSearchBackend):
+            return sqlite_matches(backend, stories, query, limit)
+    if connection.vendor == "postgresql":
+        from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+
+        if isinstance(backend, PostgresSearchBackend):
+            return postgres_matches(backend, stories, query, limit)
+    found = backend.search(query, stories).annotate_score("_score")[:limit]
+    return [Match(story.pk, story._score, story.first_published_at or story.last_published_at) for story in found]
+
+
+def sqlite_matches(backend, stories, query, limit):
+    """FTS5 walks a word's entries in rowid order, so `ORDER BY rowid DESC LIMIT` stops early.
+
+    bm25() is computed in the same statement: FTS5 counts the documents
+    holding each word once per statement, where the backend's per-story
+    subquery counts them again for every story.
+    """
+    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
+
+    # The backend quotes each word for FTS5 but leaves a double quote in a
+    # word as it is, which ends the quoted string early: an error, or syntax.
+    # FTS5's tokenizer indexes letters and digits only, so keeping just the
+    # words matches the same stories.
+    words = " ".join(re.findall(r"\w+", query))
+    compiler = backend.query_compiler_class(stories, words)
+    search_query = compiler.build_search_query(normalize(compiler.query))
+    if search_query is None:
+        return []
+    entries = (
+        SQLiteFTSIndexEntry.objects.filter(MatchExpression(compiler.FTS_TABLE_FIELDS, search_query))
+        .filter(index_entry__content_type_id__in=content_types(stories.model))
+        .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), None))
+        .order_by("-index_entry_id")
+        .values_list("index_entry__object_id", "score")[:limit]
+    )
+    return with_scores(stories, entries)
+
+
+def postgres_matches(backend, stories, query, limit):
+    """The newest entries matching title || body, as the backend matches them, scored as it scores them.
+
+    The backend has no index on title || body, only one on each column, so
+    the words (any of them) in the title or in the body narrow the entries
+    first; PostgreSQL then chooses between walking the newest entries (a
+    common word) and the column indexes (a rare one).
+    """
+    from modelsearch.backends.database.postgres.postgres import IndexEntry
+    from modelsearch.query import PlainText
+
+    compiler = backend.query_compiler_class(stories, query)
+    search_query = compiler.build_tsquery(compiler.query, config=backend.config)
+    if search_query is None:
+        return []
+    any_word = compiler.build_tsquery(PlainText(query, operator="or"), config=backend.config)
+    vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
+    entries = (
+        IndexEntry.objects.filter(content_type_id__in=content_types(stories.model))
+        .filter(Q(title=any_word) | Q(body=any_word))
+        .annotate(_vector_=F("title")._combine(F("body"), "||", False))
+        .filter(_vector_=search_query)
+        .annotate(score=compiler._build_rank_expression(vectors, backend.config))
+        .order_by("-id")
+        .values_list("object_id", "score")[:limit]
+    )
+    return with_scores(stories, entries)
+
+
+def content_types(model):
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    return get_descendants_content_types_pks(model)
+
+
+def with_scores(stories, entries):
+    """The matches among the stories for these (object id, score) index entries."""
+    scores = {int(object_id): score for object_id, score in entries}
+    dates = stories.filter(pk__in=scores).values_list("pk", "first_published_at", "last_published_at")
+    return [Match(pk, scores[pk], first or last) for pk, first, last in dates]
