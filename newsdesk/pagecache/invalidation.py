@@ -61,7 +61,7 @@ def _schedule():
         # are dropped now as well as at the commit: the transaction's own
         # later reads then see its changes too.
         bump_content_version()
-        transaction.on_commit(_flush)
+        transaction.on_commit(_flush)  # once per signal; the first flush empties the batch
     else:
         _flush()
 

@@ -4,6 +4,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from newsdesk.stories.models import ArticlePage, SectionPage
 from newsdesk.webhooks.models import Webhook, WebhookDelivery
+from newsdesk.webhooks.tasks import enqueue_delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,8 @@ def test_nothing_is_sent_before_the_commit(receiver, webhook, new_story, django_
         new_story.save_revision().publish()
     assert receiver.requests == []
     assert WebhookDelivery.objects.get().status == "pending"
-    assert len(callbacks) == 1
+    # One callback sends it (the others purge the page cache).
+    assert len([c for c in callbacks if getattr(c, "func", None) is enqueue_delivery]) == 1
 
 
 def test_scheduled_publication_sends_nothing_yet(receiver, webhook, new_story, publish):
