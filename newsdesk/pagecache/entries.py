@@ -54,13 +54,18 @@ def make_entry(status, headers, body, lifetime, now=None):
     """An Entry for a rendered body; `headers` are the response's own."""
     now = now or time.time()
     kept = [(name, value) for name, value in headers if name.lower() not in PER_RESPONSE_HEADERS]
-    if len(body) >= SMALLEST_COMPRESSED:
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
-        brotlied = brotli.compress(body, quality=6)
-    else:
-        gzipped = brotlied = b""
+    gzipped, brotlied = compressed(body, "gzip"), compressed(body, "br")
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     return Entry(status, kept, body, gzipped, brotlied, etag, now, now + lifetime)
+
+
+def compressed(body, encoding):
+    """`body` in `encoding` ('br' or 'gzip'); empty when too small to be worth it."""
+    if len(body) < SMALLEST_COMPRESSED:
+        return b""
+    if encoding == "br":
+        return brotli.compress(body, quality=6)
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def preferred_encoding(accept_encoding):

@@ -13,7 +13,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from .configured import policy
 from .dependencies import collecting
-from .entries import make_entry, preferred_encoding
+from .entries import compressed, make_entry, preferred_encoding
 from .keys import PRIVATE_PREFIXES
 
 logger = logging.getLogger(__name__)
@@ -124,16 +124,19 @@ class Storing:
 def send_encoded(request, response, entry):
     """Answer with the stored gzip or brotli body when the reader's browser accepts it."""
     encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    body = {"br": entry.brotli, "gzip": entry.gzipped}.get(encoding)
+    replace_body(response, encoding, {"br": entry.brotli, "gzip": entry.gzipped}.get(encoding))
+
+
+def compress(request, response):
+    """Compress a reader page rendered for someone the cache cannot answer (page 2 of search…),
+    in the one encoding the browser will get."""
+    encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if encoding and not response.has_header("Content-Encoding"):
+        replace_body(response, encoding, compressed(response.content, encoding))
+
+
+def replace_body(response, encoding, body):
     if body:
         response.content = body
         response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
-
-
-def compress(request, response):
-    """Compress a reader page rendered for someone the cache cannot answer (page 2 of search…)."""
-    if response.has_header("Content-Encoding"):
-        return
-    entry = make_entry(response.status_code, [], response.content, 0)
-    send_encoded(request, response, entry)

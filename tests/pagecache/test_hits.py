@@ -103,3 +103,10 @@ def test_posts_are_never_answered_from_the_cache(cached_site):
     cached_site.get("/search/?q=council")
     response = cached_site.post("/search/?q=council")
     assert cache_state(response) != "hit"
+
+
+def test_pages_the_cache_cannot_answer_are_compressed_too(cached_site):
+    response = cached_site.get("/world/?colour=blue", headers={"Accept-Encoding": "br"})
+    assert cache_state(response) == "bypass"
+    assert response.headers["Content-Encoding"] == "br"
+    assert "<html" in response.text
