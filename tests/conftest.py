@@ -112,4 +112,7 @@ def fresh_fragment_cache():
     navigation) must not outlive its rolled-back database into the next."""
     from django.core.cache import cache
 
+    from newsdesk.pagecache.memo import forget_all
+
     cache.clear()
+    forget_all()

@@ -1,9 +1,13 @@
+import copy
+
 from django import forms
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from newsdesk.pagecache.memo import remembered
 
 from .share import DEFAULT_NETWORKS, NETWORK_CHOICES
 
@@ -80,6 +84,19 @@ class NewsroomSettings(BaseSiteSetting):
 
     def __str__(self):
         return f"Newsroom settings for {self.site}"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, read from the database once per content version.
+
+        Every reader page reads them; they change only when an editor saves
+        them, which gives a new content version. Each caller gets its own
+        copy, as Wagtail pins the request to it.
+        """
+        if site is None:
+            return super().for_site(site)
+        shared = remembered(("newsroom-settings", site.pk), lambda: super(NewsroomSettings, cls).for_site(site))
+        return copy.copy(shared)
 
     def copyright_line(self, year=None):
         """“© 2019–2026, Site. All rights reserved.”, for the given year."""

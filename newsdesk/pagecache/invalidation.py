@@ -253,7 +253,7 @@ def everything_changed(sender, instance, **kwargs):
 
 def connect():
     from taggit.models import Tag
-    from wagtail.models import Site
+    from wagtail.models import PageViewRestriction, Site
 
     from newsdesk.branding.models import NewsroomSettings
     from newsdesk.stories.models import ArticlePage, Author, HomePage, SectionPage
@@ -271,6 +271,7 @@ def connect():
         post_delete.connect(author_changed, sender=model, dispatch_uid=f"{uid}-author-deleted")
     post_save.connect(tag_changed, sender=Tag, dispatch_uid=f"{uid}-tag-saved")
     post_delete.connect(tag_changed, sender=Tag, dispatch_uid=f"{uid}-tag-deleted")
-    for model in (NewsroomSettings, Site):
+    # A page made private (or public again) changes what every reader may see below it.
+    for model in (NewsroomSettings, Site, PageViewRestriction):
         post_save.connect(everything_changed, sender=model, dispatch_uid=f"{uid}-{model._meta.label}-saved")
         post_delete.connect(everything_changed, sender=model, dispatch_uid=f"{uid}-{model._meta.label}-deleted")

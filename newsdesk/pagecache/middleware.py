@@ -15,6 +15,7 @@ from .configured import policy
 from .dependencies import collecting
 from .entries import compressed, make_entry, preferred_encoding
 from .keys import PRIVATE_PREFIXES
+from .memo import find_site
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_reader_path(request.path_info):
             return self.get_response(request)
+        find_site(request)
         current = policy()
         key = current.keys(request.META) if current.store is not None else None
         generation = None

@@ -3,7 +3,6 @@
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from django.conf import settings
 from django_tasks import task
 
@@ -21,6 +20,8 @@ def purge_with_http(location, urls):
     Host header, as those caches expect. Operators name these addresses
     themselves, so they may be private (the address guard is for the wire desk).
     """
+    import httpx  # the worker's: web processes only queue purges
+
     target = urlsplit(location)
     failed = 0
     with httpx.Client(timeout=PURGE_TIMEOUT, trust_env=False) as client:

@@ -35,7 +35,7 @@ class StoryFacts:
                 (author.name, home_route_url(home, request, "author", author.slug) if home else None)
                 for author in article.authors
             ],
-            renditions=lead_image_renditions(article.lead_image),
+            renditions=lead_image_renditions(article.lead_image_with_renditions),
         )
 
 

@@ -21,14 +21,20 @@ from wagtail.url_routing import RouteResult
 
 from newsdesk import conf
 from newsdesk.pagecache.dependencies import depends_on
+from newsdesk.pagecache.memo import remembered
 
 from .blocks import StoryBodyBlock
 from .excerpts import cut_excerpt
 from .gone import StoryGone
+from .restrictions import RestrictablePage
+from .tree import children_of
 
 
-def paginate(request, items, per_page):
+def paginate(request, items, per_page, count=None):
+    """The requested page of the items, or the last one; `count` saves the paginator counting them."""
     paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: given, it is never computed
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -111,7 +117,48 @@ HOME_LATEST = 8
 SECTION_BLOCK_STORIES = 4
 
 
-class HomePage(RoutablePageMixin, Page):
+class FrontPage:
+    """The front page's stories, read when the template first asks for them.
+
+    The home page keeps its story blocks as a fragment: while the content
+    version holds, they render from it and these queries never run.
+    """
+
+    def __init__(self, home):
+        self.home = home
+
+    @cached_property
+    def latest(self):
+        return with_sections(self.home.stories(story_cards())[:HOME_LATEST])
+
+    @cached_property
+    def lead_story(self):
+        self.prepare()
+        return next((story for story in self.latest if story.lead_image_id), self.latest[0] if self.latest else None)
+
+    @cached_property
+    def top_stories(self):
+        self.prepare()
+        return [story for story in self.latest if story is not self.lead_story][:4]
+
+    @cached_property
+    def section_blocks(self):
+        self.prepare()
+        return self.blocks
+
+    @cached_property
+    def blocks(self):
+        return self.home.section_blocks()
+
+    def prepare(self):
+        """Every rendition the blocks show, in one query."""
+        if not getattr(self, "_prepared", False):
+            self._prepared = True
+            shown = self.latest + [story for _, stories in self.blocks for story in stories]
+            with_renditions(shown, CARD_RENDITIONS + LEAD_RENDITIONS)
+
+
+class HomePage(RestrictablePage, RoutablePageMixin, Page):
     """The front page; it also answers the author and tag pages under it."""
 
     max_count = 1
@@ -123,13 +170,7 @@ class HomePage(RoutablePageMixin, Page):
         if not front_page:
             return context  # an author or tag page, which shows none of the front page's stories
         depends_on("list:home")
-        latest = with_sections(self.stories(story_cards())[:HOME_LATEST])
-        lead = next((story for story in latest if story.lead_image_id), latest[0] if latest else None)
-        context["lead_story"] = lead
-        context["top_stories"] = [story for story in latest if story is not lead][:4]
-        context["section_blocks"] = self.section_blocks()
-        shown = latest + [story for _, stories in context["section_blocks"] for story in stories]
-        with_renditions(shown, CARD_RENDITIONS + LEAD_RENDITIONS)
+        context["front"] = FrontPage(self)
         return context
 
     def stories(self, articles=None):
@@ -176,7 +217,9 @@ class HomePage(RoutablePageMixin, Page):
         # and a story that is not live (withdrawn: 410), goes the usual way.
         if len(path_components) == 2 and self.live and not self.answers_itself(path_components):
             url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
-            story = ArticlePage.objects.filter(url_path=url_path, live=True).select_related("lead_image").first()
+            # Unordered: the address is one story's, and ordering costs more than the query.
+            found = ArticlePage.objects.filter(url_path=url_path, live=True).select_related("lead_image").order_by()
+            story = next(iter(found[:1]), None)
             if story is not None:
                 return RouteResult(story)
         return super().route(request, path_components)
@@ -220,7 +263,16 @@ class HomePage(RoutablePageMixin, Page):
         )
 
 
-class SectionPage(Page):
+def section_at(path):
+    """The section at a tree path, read once per content version (a shared, read-only instance)."""
+    section = remembered(("section-at", path), lambda: SectionPage.objects.filter(path=path).first())
+    if section is not None:
+        # Taken from memory, it was not loaded in this request: say it is shown.
+        depends_on(f"section:{section.pk}")
+    return section
+
+
+class SectionPage(RestrictablePage, Page):
     """A section of the site (World, Business…): its stories, newest first."""
 
     description = models.TextField(blank=True, help_text="One or two sentences about the section.")
@@ -253,9 +305,22 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         depends_on(f"list:section:{self.pk}")
         context["stories"] = paginate(
-            request, story_cards().child_of(self), conf.get("NEWSDESK_LIST_PAGE_SIZE")
+            request,
+            # Ordered by the page's own id, not the story's (the same number),
+            # so that the children index gives the order as well as the rows.
+            children_of(story_cards(), self).order_by("-first_published_at", "-id"),
+            conf.get("NEWSDESK_LIST_PAGE_SIZE"),
+            self.story_count(),
         )
         return context
+
+    def story_count(self):
+        """The section's live public stories, counted in the children index alone.
+
+        A section's children are all stories (subpage_types), so the count
+        needs neither the story table nor the rows themselves.
+        """
+        return children_of(Page.objects.live().public(), self).count()
 
 
 @register_snippet
@@ -312,7 +377,7 @@ class ArticleTag(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="stories_tag_stories")]
 
 
-class ArticlePage(Page):
+class ArticlePage(RestrictablePage, Page):
     """A story: headline, standfirst, body, byline, and where it came from."""
 
     standfirst = models.TextField(blank=True, help_text="The one- or two-sentence summary under the headline.")
@@ -363,8 +428,9 @@ class ArticlePage(Page):
     @cached_property
     def section(self):
         # The parent by its path: one query for the section itself, where
-        # get_parent().specific costs two.
-        section = SectionPage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
+        # get_parent().specific costs two, and none while the content version
+        # holds (every story of a section shares it).
+        section = section_at(self.path[: -self.steplen]) if self.path else None
         if section is None:
             parent = self.get_parent()
             section = parent.specific if parent else None
@@ -372,6 +438,10 @@ class ArticlePage(Page):
 
     @cached_property
     def authors(self):
+        if getattr(self, "_bylines_from_database", False):
+            # The byline in one query, made only when something shows it: a
+            # story page rendered from its fragments never does.
+            prefetch_related_objects([self], bylines())
         return [link.author for link in self.article_authors.all()]
 
     @property
@@ -415,15 +485,18 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The byline in one query. Not in a preview: there the bylines are
-        # the draft's, held in memory, not the published ones in the database.
-        if self.pk is not None and not getattr(request, "is_preview", False):
-            prefetch_related_objects([self], bylines())
-        # Every rendition of the lead image in one query: the page shows
-        # three sizes and its head tags name four more.
+        # Not in a preview: there the bylines are the draft's, held in
+        # memory, not the published ones in the database.
+        self._bylines_from_database = self.pk is not None and not getattr(request, "is_preview", False)
+        return context
+
+    @cached_property
+    def lead_image_with_renditions(self):
+        """The lead image with every rendition in one query: the page shows three sizes and its head
+        tags name four more. Read only when they render (not from a fragment)."""
         if self.lead_image is not None:
             prefetch_related_objects([self.lead_image], "renditions")
-        return context
+        return self.lead_image
 
 
 class ArticleAuthor(Orderable):

@@ -4,7 +4,6 @@ import logging
 
 from django_tasks import task
 
-from .delivery import attempt_delivery
 from .models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -19,6 +18,10 @@ def deliver_webhook(delivery_id):
     A receiver that is broken in some way nobody foresaw must cost one
     logged error, not a crashed worker or a task retried blindly.
     """
+    # Imported here: the sending side (an HTTP client) is the worker's, and
+    # web processes, which only queue deliveries, need not load it.
+    from .delivery import attempt_delivery
+
     try:
         delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
         # Gone (its webhook was deleted) or already settled (queued twice).
