@@ -217,8 +217,10 @@ class HomePage(RestrictablePage, RoutablePageMixin, Page):
         # and a story that is not live (withdrawn: 410), goes the usual way.
         if len(path_components) == 2 and self.live and not self.answers_itself(path_components):
             url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
-            # Unordered: the address is one story's, and ordering costs more than the query.
-            found = ArticlePage.objects.filter(url_path=url_path, live=True).select_related("lead_image").order_by()
+            # Unordered: the address is one story's, and ordering costs more
+            # than the query. The lead image is not joined: a page rendered
+            # from its fragments never reads it.
+            found = ArticlePage.objects.filter(url_path=url_path, live=True).order_by()
             story = next(iter(found[:1]), None)
             if story is not None:
                 return RouteResult(story)
