@@ -217,11 +217,7 @@ class HomePage(RestrictablePage, RoutablePageMixin, Page):
         # and a story that is not live (withdrawn: 410), goes the usual way.
         if len(path_components) == 2 and self.live and not self.answers_itself(path_components):
             url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
-            # Unordered: the address is one story's, and ordering costs more
-            # than the query. The lead image is not joined: a page rendered
-            # from its fragments never reads it.
-            found = ArticlePage.objects.filter(url_path=url_path, live=True).order_by()
-            story = next(iter(found[:1]), None)
+            story = story_at(url_path)
             if story is not None:
                 return RouteResult(story)
         return super().route(request, path_components)
@@ -263,6 +259,27 @@ class HomePage(RestrictablePage, RoutablePageMixin, Page):
                 "stories": paginate(request, stories, conf.get("NEWSDESK_LIST_PAGE_SIZE")),
             },
         )
+
+
+def story_at(url_path):
+    """The live story at an address, read once per content version (a shared, read-only instance).
+
+    A story page rendered from its fragments costs less than reading the
+    story itself; the instance keeps what its first rendering looked up
+    (section, byline) until anything changes.
+    """
+
+    def lookup():
+        # Unordered: the address is one story's, and ordering costs more
+        # than the query. The lead image is not joined: a page rendered
+        # from its fragments never reads it.
+        found = ArticlePage.objects.filter(url_path=url_path, live=True).order_by()
+        return next(iter(found[:1]), None)
+
+    story = remembered(("story-at", url_path), lookup)
+    if story is not None:
+        depends_on(f"story:{story.pk}")
+    return story
 
 
 def section_at(path):

@@ -16,5 +16,14 @@ class RestrictablePage:
 
     def get_view_restrictions(self):
         if not any_view_restrictions():
-            return PageViewRestriction.objects.none()
+            return no_restrictions()
         return super().get_view_restrictions()
+
+
+def no_restrictions():
+    """An empty queryset that is already evaluated: the serving hook only loops over it, and an
+    unevaluated none() still compiles its SQL first. Chained calls (order_by…) work as on none()."""
+    empty = PageViewRestriction.objects.none()
+    empty._result_cache = []
+    empty._prefetch_done = True
+    return empty
