@@ -547,13 +547,34 @@ def report_lines(args, paths, served, results, baseline, timings, peaks):
     ]
 
 
-def scale_run(args, env, processes):
-    """Single uncached requests on pages whose cost may grow with the archive."""
-    port = free_port()
-    start_newsdesk(processes, "uncached", {**env, "NEWSDESK_PAGE_CACHE": "off"}, port)
-    base = f"http://127.0.0.1:{port}"
-    paths = discover(base)
-    pages = [
+SCALE_TARGET = 2.0  # a page of the large archive takes at most this many times its time on the small one
+# Streams one child sitemap inside a fresh Django process and reports its
+# peak memory before and after: growth that does not follow the file's size
+# is what "streamed in bounded memory" means.
+SITEMAP_MEMORY_SCRIPT = r"""
+import json, re, django
+django.setup()
+from django.test import Client
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
+
+client = Client(HTTP_HOST="localhost")
+index = client.get("/sitemap.xml").content.decode()
+files = re.findall(r"<loc>https?://[^/<]+(/sitemap-articles-\d+\.xml)</loc>", index)
+before = peak_mb()
+response = client.get(files[0])
+size = urls = 0
+for chunk in response.streaming_content:
+    size += len(chunk)
+    urls += chunk.count(b"<url>")
+print(json.dumps({"path": files[0], "urls": urls, "bytes": size, "before_mb": before, "after_mb": peak_mb()}))
+"""
+
+
+def scale_pages(paths):
+    return [
         ("home", "/"),
         ("section, page 1", paths["section"]),
         ("section, page 500", paths["section"] + "?page=500"),
@@ -562,12 +583,86 @@ def scale_run(args, env, processes):
         ("tag page", paths["tag"]),
         ("sitemap index", "/sitemap.xml"),
     ]
-    print("Timing single requests on the quiet uncached server…", flush=True)
-    timings = [single_requests(base, page, path, args.samples) for page, path in pages if path]
-    return [
-        f"Single uncached requests, one at a time (median of up to {args.samples}, at most ~20 s per page).",
+
+
+def sitemap_memory(env):
+    """Peak memory of a process streaming the first articles sitemap of the site: {path, urls, bytes, MB}."""
+    import json
+
+    command = [sys.executable, "-c", SITEMAP_MEMORY_SCRIPT]
+    process_env = {**env, "NEWSDESK_PAGE_CACHE": "off", "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
+    output = subprocess.run(command, env=process_env, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def scale_table(small, large):
+    lines = [
+        "| page | small p50 ms | large p50 ms | ratio | within 2× | small path | large path |",
+        "| --- | ---: | ---: | ---: | --- | --- | --- |",
+    ]
+    for before, after in zip(small, large, strict=True):
+        ratio = after.p50_ms / before.p50_ms
+        verdict = "yes" if ratio <= SCALE_TARGET else "NO"
+        lines.append(
+            f"| {before.page} | {before.p50_ms:.1f} | {after.p50_ms:.1f} | {ratio:.2f} | {verdict} | "
+            f"`{before.path}` ({before.status}) | `{after.path}` ({after.status}) |"
+        )
+    return lines
+
+
+def memory_lines(memories):
+    lines = [
+        "| site | sitemap file | URLs | MB written | peak RSS before MB | peak RSS after MB | growth MB |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for site, memory in memories:
+        lines.append(
+            f"| {site} | `{memory['path']}` | {memory['urls']:,} | {memory['bytes'] / 1e6:.1f} | "
+            f"{memory['before_mb']:.0f} | {memory['after_mb']:.0f} | {memory['after_mb'] - memory['before_mb']:.1f} |"
+        )
+    return lines
+
+
+def scale_run(args, env, processes):
+    """Single uncached requests on pages whose cost may grow with the archive.
+
+    With --compare-to, the same pages of a small site (the baseline) and of
+    the large one, each page timed on the small site and then on the large
+    one so that the machine's load weighs on both alike, with their ratio.
+    """
+    sites = [("large", env)]
+    if args.compare_to:
+        sites.insert(0, ("small", site_environment(args.compare_to.resolve(), args.compare_database_url)))
+    bases, pages = {}, {}
+    for name, site_env in sites:
+        port = free_port()
+        start_newsdesk(processes, f"uncached-{name}", {**site_env, "NEWSDESK_PAGE_CACHE": "off"}, port)
+        bases[name] = f"http://127.0.0.1:{port}"
+        pages[name] = [(page, path) for page, path in scale_pages(discover(bases[name])) if path]
+    print("Timing single requests on the quiet uncached servers…", flush=True)
+    timings = {name: [] for name, _ in sites}
+    for number in range(len(pages["large"])):
+        for name, _ in sites:
+            page, path = pages[name][number]
+            print(f"  {name:>5} {page:<18} {path}", flush=True)
+            timings[name].append(single_requests(bases[name], page, path, args.samples))
+    print("Streaming an articles sitemap in a process of its own…", flush=True)
+    memories = [(name, sitemap_memory(site_env)) for name, site_env in sites]
+    lines = [f"Single uncached requests, one at a time (median of up to {args.samples}, at most ~20 s per page)."]
+    if args.compare_to:
+        lines += [
+            f"Small site: {args.compare_to} ({(args.compare_database_url or 'sqlite').split(':')[0]}); "
+            f"large site: {args.data_dir}.",
+            "",
+            *scale_table(timings["small"], timings["large"]),
+        ]
+    else:
+        lines += ["", *timing_table(timings["large"])]
+    return lines + [
         "",
-        *timing_table(timings),
+        "Peak memory (VmHWM) of a Django process streaming the first articles sitemap, NEWSDESK_PAGE_CACHE=off:",
+        "",
+        *memory_lines(memories),
     ]
 
 
@@ -582,6 +677,9 @@ def main():
     parser.add_argument("--chart", type=Path, default=Path("serve-benchmark.png"), help="Where to save the chart.")
     parser.add_argument("--output", type=Path, help="Also write the report to this Markdown file.")
     parser.add_argument("--scale", action="store_true", help="Only time single requests on archive pages.")
+    parser.add_argument("--compare-to", type=Path,
+                        help="With --scale: a small site's data folder, timed beside --data-dir with ratios.")
+    parser.add_argument("--compare-database-url", help="The --compare-to site's DATABASE_URL.")
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not args.scale and shutil.which(tool) is None:

@@ -27,11 +27,16 @@ from .blocks import StoryBodyBlock
 from .excerpts import cut_excerpt
 from .gone import StoryGone
 from .restrictions import RestrictablePage
-from .tree import children_of
+from .tree import public_live_children, public_live_children_count
 
 
-def paginate(request, items, per_page, count=None):
-    """The requested page of the items, or the last one; `count` saves the paginator counting them."""
+def paginate(request, items, per_page, count=None, cards=None):
+    """The requested page of the items, or the last one.
+
+    `count` saves the paginator counting the items. `cards` loads the
+    page's stories when `items` finds them more cheaply without the story
+    table (as Wagtail pages): the stories with the ids `items` gives.
+    """
     paginator = Paginator(items, per_page)
     if count is not None:
         paginator.count = count  # a cached_property: given, it is never computed
@@ -41,8 +46,25 @@ def paginate(request, items, per_page, count=None):
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    page.object_list = with_renditions(with_sections(page.object_list), CARD_RENDITIONS)
+    shown = by_ids(items if cards is None else cards, page.object_list.values("pk"))
+    page.object_list = with_renditions(with_sections(shown), CARD_RENDITIONS)
     return page
+
+
+def by_ids(items, ids):
+    """The items whose ids the query `ids` selects, loaded as `items` loads them and in its order.
+
+    The stories skipped to reach a deep page are read for their ids only
+    (in an index, where one serves the order); only the page's own stories
+    are read in full, chosen by id in the same statement. They are selected
+    by id alone: given the listing's filters too, SQLite would walk them
+    through the whole listing again.
+    """
+    ordering = items.query.order_by or items.model._meta.ordering
+    shown = items.model._default_manager.filter(pk__in=ids).order_by(*ordering)
+    shown.query.select_related = items.query.select_related
+    shown.query.deferred_loading = items.query.deferred_loading
+    return shown.prefetch_related(*items._prefetch_related_lookups)
 
 
 def with_sections(stories):
@@ -325,21 +347,18 @@ class SectionPage(RestrictablePage, Page):
         depends_on(f"list:section:{self.pk}")
         context["stories"] = paginate(
             request,
-            # Ordered by the page's own id, not the story's (the same number),
-            # so that the children index gives the order as well as the rows.
-            children_of(story_cards(), self).order_by("-first_published_at", "-id"),
+            # The section's pages, not its stories: without the story table,
+            # the children index alone gives them in order, to any depth.
+            public_live_children(self).order_by("-first_published_at", "-pk"),
             conf.get("NEWSDESK_LIST_PAGE_SIZE"),
             self.story_count(),
+            cards=story_cards(),
         )
         return context
 
     def story_count(self):
-        """The section's live public stories, counted in the children index alone.
-
-        A section's children are all stories (subpage_types), so the count
-        needs neither the story table nor the rows themselves.
-        """
-        return children_of(Page.objects.live().public(), self).count()
+        """The section's live public stories, without counting them: its children are all stories (subpage_types)."""
+        return public_live_children_count(self)
 
 
 @register_snippet
