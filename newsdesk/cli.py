@@ -23,6 +23,7 @@ LAZY_COMMANDS = {
     "extract": "newsdesk.wire.commands.extract_command",
     "ingest": "newsdesk.wire.cli.ingest",
     "nginx-config": "newsdesk.pagecache.nginx.nginx_config",
+    "sections": "newsdesk.sections.cli.sections",
     "serve": "newsdesk.serving.serve",
     "sources": "newsdesk.wire.cli.sources",
 }

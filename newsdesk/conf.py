@@ -69,6 +69,14 @@ SETTINGS = {
         20, "Hosts other than the source's own that one poll fetches article pages from; "
         "items beyond keep the feed's text."
     ),
+    "NEWSDESK_SECTION_CONFIDENCE": Setting(
+        0.4, "Below this confidence (0 to 1) in its section, a wire item is held for an editor with the "
+        "three likeliest sections shown."
+    ),
+    "NEWSDESK_SECTION_RETRAIN_AFTER": Setting(
+        50, "New published stories and editors' choices of section after which the worker retrains the "
+        "section model."
+    ),
     "NEWSDESK_KEEP_POLLS_DAYS": Setting(30, "Days the poll log is kept (the health view shows 14); 0 keeps it for ever."),
     "NEWSDESK_KEEP_VERSIONS_DAYS": Setting(
         90, "Days earlier versions of edited wire items are kept; 0 keeps them for ever."

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "newsdesk.seo",
     "newsdesk.api",
     "newsdesk.webhooks",
+    "newsdesk.sections",
     "newsdesk.wire",
     "newsdesk.security",
     "newsdesk.pagecache",

@@ -16,6 +16,7 @@ from .dependencies import collecting
 from .entries import compressed, make_entry, preferred_encoding
 from .keys import PRIVATE_PREFIXES
 from .memo import find_site
+from .versions import one_version_per_request
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_reader_path(request.path_info):
             return self.get_response(request)
+        with one_version_per_request():
+            return self.serve(request)
+
+    def serve(self, request):
         find_site(request)
         current = policy()
         key = current.keys(request.META) if current.store is not None else None

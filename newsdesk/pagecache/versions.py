@@ -8,6 +8,8 @@ each change; with Redis it is a counter there, shared by every machine.
 
 import os
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +31,32 @@ def _client(url):
     return redis.Redis.from_url(url)
 
 
+# The version read once for the request being served: a story page asks for
+# it a dozen times (each fragment, each remembered lookup). Outside a request
+# (the worker, a command) every call reads it.
+_request_holder = ContextVar("newsdesk_content_version", default=None)
+
+
+@contextmanager
+def one_version_per_request():
+    """Read the content version at most once inside the block, unless the block itself changes it."""
+    token = _request_holder.set({})
+    try:
+        yield
+    finally:
+        _request_holder.reset(token)
+
+
 def content_version():
+    holder = _request_holder.get()
+    if holder is None:
+        return _read_content_version()
+    if "version" not in holder:
+        holder["version"] = _read_content_version()
+    return holder["version"]
+
+
+def _read_content_version():
     if redis_url():
         return (_redis().get(redis_prefix() + "content-version") or b"0").decode()
     try:
@@ -39,6 +66,13 @@ def content_version():
 
 
 def bump_content_version():
+    holder = _request_holder.get()
+    if holder is not None:
+        holder.pop("version", None)
+    _bump_content_version()
+
+
+def _bump_content_version():
     if redis_url():
         _redis().incr(redis_prefix() + "content-version")
         return

@@ -162,6 +162,10 @@ class WireItem(models.Model):
     section = models.ForeignKey(
         "stories.SectionPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How sure the section model was of `section` (newsdesk/sections), and
+    # its three best sections as [[section id, probability], ...].
+    section_confidence = models.FloatField(null=True, blank=True)
+    section_suggestions = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
     status_reason = models.CharField(max_length=500, blank=True)
     article = models.ForeignKey(

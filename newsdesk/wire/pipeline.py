@@ -16,11 +16,14 @@
    sanitising.py), falling back to the feed's own content when the page
    cannot be had or the poll has already fetched pages from
    NEWSDESK_POLL_MAX_NEW_HOSTS other hosts;
-5. store it once, keyed by its identity (the GUID, else the canonical URL),
+5. file a new item under a section (newsdesk/sections: the site's model,
+   the feed's categories, and the source's own section as a prior) and
+   store it once, keyed by its identity (the GUID, else the canonical URL),
    keeping the earlier version when the source edited the story; sizes are
    capped (limits.py);
 6. apply the rules (rules.py) to a new item, after it is stored, and again
-   to items whose rules failed on an earlier poll;
+   to items whose rules failed on an earlier poll; an item no rule decided
+   whose section is below NEWSDESK_SECTION_CONFIDENCE is held for an editor;
 7. record the outcome on the source (its success, or the failure's reason
    and the next try after an exponential back-off) and in the poll log,
    with the reasons items were skipped or failed, and give the lease back.
@@ -46,6 +49,7 @@ from newsdesk import conf
 from newsdesk.newsroom.leases import Heartbeat, Lease
 from newsdesk.outbound import FetchError, backoff
 from newsdesk.outbound.configured import make_fetcher, shared_fetcher  # noqa: F401  (make_fetcher: callers' import)
+from newsdesk.sections.filing import file_story
 from newsdesk.stories.excerpts import plain_text
 
 from . import discovery, parsing
@@ -317,7 +321,7 @@ class SourcePoll:
         for name, value in story.items():
             setattr(item, name, value)
         item.content_hash = digest
-        item.section = self.source.section
+        file_item(item, self.source.section, feed_item.tags)
         item.raw = bounded_raw(feed_item.raw)
         self.set_error(item, WireItem.Stage.PAGE, page_error)
         try:
@@ -421,6 +425,7 @@ class SourcePoll:
             return
         if item.error_stage == WireItem.Stage.RULES:
             WireItem.objects.filter(pk=item.pk).update(error="", error_stage="", attempts=0, retry_at=None)
+        hold_if_uncertain(item)
 
     def retry_rules(self):
         """Apply the rules again to this source's items whose rules failed and are due for a retry."""
@@ -532,6 +537,43 @@ class SourcePoll:
             next_poll_at=now + delay,
         )
         logger.warning("Source %s failed (%d in a row): %s", source, failures, reason)
+
+
+def file_item(item, prior, categories=()):
+    """Give a new item its section, confidence and suggestions.
+
+    The source's section is only a prior and the feed's categories are
+    evidence; the story's own text decides (newsdesk/sections/filing.py).
+    """
+    try:
+        filing = file_story(
+            item.title,
+            "\n".join(part for part in (item.summary, item.text) if part),
+            prior=prior,
+            categories=categories,
+        )
+    except Exception:  # a failing model must not cost the story: it waits in its source's section
+        logger.exception("Filing %s failed; it keeps its source's section", item.url)
+        filing = None
+    if filing is None:
+        item.section, item.section_confidence, item.section_suggestions = prior, None, []
+        return
+    item.section = filing.section
+    item.section_confidence = filing.confidence
+    item.section_suggestions = filing.suggestions_for_storage()
+
+
+def hold_if_uncertain(item):
+    """Hold an item the rules left new when its section is in doubt, for an editor to choose."""
+    threshold = conf.get("NEWSDESK_SECTION_CONFIDENCE")
+    if item.section_confidence is None or item.section_confidence >= threshold:
+        return
+    reason = clip(f"Section uncertain ({item.section_confidence:.0%} {item.section}): choose one.", REASON_CHARS)
+    held = WireItem.objects.filter(pk=item.pk, status=WireItem.Status.NEW).update(
+        status=WireItem.Status.HELD, status_reason=reason
+    )
+    if held:
+        item.status, item.status_reason = WireItem.Status.HELD, reason
 
 
 def is_placeholder(item):

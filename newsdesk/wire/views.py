@@ -17,6 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, WorkflowState
 
+from newsdesk import conf
+from newsdesk.sections.filing import story_text
+from newsdesk.sections.labels import record_choice
 from newsdesk.stories.models import SectionPage
 
 from .models import Poll, Source, WireItem
@@ -57,6 +60,7 @@ def queue(request):
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     with_review_states(page.object_list)
     sections = SectionPage.objects.live().order_by("path")
+    with_suggestions(page.object_list, sections)
     return TemplateResponse(
         request,
         "wire/queue.html",
@@ -78,6 +82,7 @@ def queue(request):
 def preview(request, item_id):
     item = get_object_or_404(WireItem.objects.select_related("source", "section", "article"), pk=item_id)
     with_review_states([item])
+    with_suggestions([item], SectionPage.objects.live())
     section = target_section(item)
     may_add = section is not None and may_file_into(request.user, section)
     return TemplateResponse(
@@ -99,6 +104,15 @@ def preview(request, item_id):
 def filing_sections(user, sections):
     """The sections `user` may add stories to: the desk offers only these to publish into."""
     return [section for section in sections if may_file_into(user, section)]
+
+
+def with_suggestions(items, sections):
+    """Give each item `suggestions`: its stored [(section, probability)], best first, live sections only."""
+    by_id = {section.pk: section for section in sections}
+    for item in items:
+        pairs = item.section_suggestions or []
+        item.suggestions = [(by_id[pk], probability) for pk, probability in pairs if pk in by_id]
+    return items
 
 
 def with_review_states(items):
@@ -133,6 +147,11 @@ def act(request):
     action = request.POST.get("action")
     back = back_url(request)
     ids = [value for value in request.POST.getlist("items") if value.isdigit()]
+    section_id = request.POST.get("section")
+    # A suggestion's own button files one item: "<item id>-<section id>".
+    item_id, _, suggested_id = request.POST.get("file_into", "").partition("-")
+    if item_id.isdigit() and suggested_id.isdigit():
+        action, ids, section_id = "file", [item_id], suggested_id
     if len(ids) > MAX_ITEMS_PER_ACTION:
         messages.error(request, f"Choose at most {MAX_ITEMS_PER_ACTION} items at a time.")
         return redirect(back)
@@ -140,7 +159,10 @@ def act(request):
     if not items:
         messages.warning(request, "Choose at least one item.")
         return redirect(back)
-    chosen = SectionPage.objects.filter(pk=request.POST.get("section") or 0).first()
+    chosen = SectionPage.objects.filter(pk=section_id or 0).first()
+    if action == "file":
+        file_items(request, items, chosen)
+        return redirect(back)
     if action == "edit":
         return open_in_editor(request, items, chosen, back)
     if action == "publish":
@@ -194,6 +216,7 @@ def open_in_editor(request, items, chosen, back):
         allowed = permitted(request, [item], chosen)
         if not allowed:
             return redirect(back)
+        remember_choice(request, item, chosen)
         publish_item(item, section=allowed[0][1], user=request.user, live=False)
     # Wagtail's editor checks the user may edit an existing article.
     return redirect("wagtailadmin_pages:edit", item.article_id)
@@ -205,6 +228,7 @@ def publish(request, items, chosen):
         return
     outcomes = Counter()
     for item, section in permitted(request, items, chosen):
+        remember_choice(request, item, chosen)
         _, outcome = publish_item_as(request.user, item, section)
         outcomes[outcome] += 1
     if outcomes[Outcome.PUBLISHED]:
@@ -219,6 +243,48 @@ def publish(request, items, chosen):
             f"Saved {count_of(outcomes[Outcome.DRAFT])} as drafts: you may not publish there "
             "and the section has no review workflow.",
         )
+
+
+def remember_choice(request, item, chosen):
+    """Keep an editor's choice of another section than the item's as a label the model learns from.
+
+    A story published where it was filed teaches the model anyway, as part
+    of the archive; a different choice marks where the model went wrong.
+    """
+    if chosen is not None and chosen.pk != item.section_id:
+        record_choice(item_text(item), chosen, suggested=item.section, user=request.user)
+
+
+def item_text(item):
+    return story_text(item.title, item.summary, item.text)
+
+
+def file_items(request, items, chosen):
+    """File the items under the chosen section, and release those held only for want of one."""
+    if chosen is None:
+        messages.warning(request, "Choose a section to file the items under.")
+        return
+    published = [item for item in items if item.article_id is not None]
+    if published:
+        messages.warning(request, f"Not filed: {count_of(len(published))} already published; move the story instead.")
+    filed = 0
+    threshold = conf.get("NEWSDESK_SECTION_CONFIDENCE")
+    for item, section in permitted(request, [item for item in items if item.article_id is None], chosen):
+        record_choice(item_text(item), section, suggested=item.section, user=request.user)
+        held_for_section = (
+            item.status == WireItem.Status.HELD
+            and item.section_confidence is not None
+            and item.section_confidence < threshold
+        )
+        item.section, item.section_confidence = section, 1.0
+        fields = ["section", "section_confidence", "updated_at"]
+        if held_for_section:
+            item.status, item.status_reason = WireItem.Status.NEW, f"Filed under {section.title} by {request.user}"
+            fields += ["status", "status_reason"]
+        item.save(update_fields=fields)
+        filed += 1
+    if filed:
+        messages.success(request, f"Filed {count_of(filed)} under {chosen.title}.")
 
 
 def set_status(request, items, action):
