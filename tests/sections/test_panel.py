@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from tests.browser.conftest import browser, page  # noqa: F401  (the browser fixtures)
 
 ADMIN_PASSWORD = "correct-horse-battery"  # tests/conftest.py site_environment
 SPORTS_HEADLINE = "Port Alder Athletic beat Sunder Bay United to go top of the Meridian Premier League"
