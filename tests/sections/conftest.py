@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from newsdesk.wire.models import Source
 from newsdesk.wire.pipeline import make_fetcher
-from tests.wire.conftest import FeedServer
+from tests.wire.conftest import feed_server  # noqa: F401  (saved feeds on 127.0.0.1; tests/sections/desk.py serves this folder's)
 
 @pytest.fixture(autouse=True)
 def own_model_folder(settings, tmp_path):
@@ -25,14 +25,6 @@ def local_fetching(settings, db):
 def fetcher(local_fetching):
     with make_fetcher() as fetcher:
         yield fetcher
-
-
-@pytest.fixture
-def feed_server():
-    """Serves tests/sections/feeds/ on 127.0.0.1; a page not saved there is a 404, so the feed's text is used."""
-    server = FeedServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
