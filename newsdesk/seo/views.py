@@ -7,7 +7,6 @@ from wagtail.models import Site
 
 from newsdesk import conf
 from newsdesk.branding.models import NewsroomSettings
-from newsdesk.outbound.configured import user_agent
 from newsdesk.pagecache.dependencies import depends_on, depends_on_every_story
 
 from . import sitemaps
@@ -54,6 +53,9 @@ def news_sitemap(request):
 
 def robots_token():
     """The wire desk's name in robots.txt: its User-Agent up to the first "/"."""
+    # Imported here: the outbound package brings httpx, which reader pages never need.
+    from newsdesk.outbound.configured import user_agent
+
     return user_agent().split("/", 1)[0].split()[0]
 
 
