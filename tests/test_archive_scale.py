@@ -163,3 +163,59 @@ def test_a_private_story_leaves_the_sections_page_count(client, short_pages):
     PageViewRestriction.objects.create(page=live[0], restriction_type=PageViewRestriction.LOGIN)
     _, html = queries_of(client, section.url)
     assert f"Page 1 of {ceil((len(live) - 1) / 2)}" in html
+
+
+def busiest_tag():
+    from taggit.models import Tag
+
+    return max(Tag.objects.all(), key=lambda tag: ArticlePage.objects.live().filter(tagged_items__tag=tag).count())
+
+
+def tag_url(tag):
+    return f"/tags/{tag.slug}/"
+
+
+def test_a_tag_page_walks_the_listing_index_and_counts_the_tags_own_rows(client, short_pages):
+    tag = busiest_tag()
+    stories = ArticlePage.objects.live().filter(tagged_items__tag=tag).count()
+    queries, html = queries_of(client, tag_url(tag))
+    assert f"Page 1 of {ceil(stories / 2)}" in html
+    assert full_scans(queries) == []
+    # Counted from the tag's rows in its own index, less the tagged stories
+    # that are not live, found in the offline pages index: no story is read.
+    tag_counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "stories_articletag" in q["sql"]]
+    assert len(tag_counts) == 2
+    assert all("stories_articlepage" not in sql for sql in tag_counts)
+    plans = [plan_of(sql) for sql in tag_counts]
+    assert "SEARCH stories_articletag USING COVERING INDEX stories_tag_stories (tag_id=?)" in plans[0]
+    assert "SEARCH U0 USING INDEX newsdesk_page_offline (depth=? AND path>? AND path<?)" in plans[1]
+    # The stories shown: the site's, newest first from the listing index, each probed for the tag.
+    [listing] = [q["sql"] for q in queries if "EXISTS" in q["sql"] and "stories_articletag" in q["sql"]]
+    assert any("USING INDEX newsdesk_page_listing (depth=?)" in line for line in plan_of(listing))
+
+
+def test_a_tag_page_count_leaves_out_unpublished_drafts_and_private_stories(client, short_pages):
+    from wagtail.models import PageViewRestriction
+
+    tag = busiest_tag()
+    tagged = list(ArticlePage.objects.live().filter(tagged_items__tag=tag).order_by("first_published_at"))
+    tagged[0].unpublish()
+    _, html = queries_of(client, tag_url(tag))
+    assert f"Page 1 of {ceil((len(tagged) - 1) / 2)}" in html
+    _, html = queries_of(client, f"{tag_url(tag)}?page={ceil((len(tagged) - 1) / 2)}")
+    assert tagged[1].title in html or tagged[2].title in html  # the oldest tagged story left is on the last page
+    assert tagged[0].title not in html
+    # A private story: the count falls back to counting the listing, which leaves it out.
+    PageViewRestriction.objects.create(page=tagged[1], restriction_type=PageViewRestriction.LOGIN)
+    _, html = queries_of(client, tag_url(tag))
+    assert f"Page 1 of {ceil((len(tagged) - 2) / 2)}" in html
+
+
+def test_an_author_page_is_listed_and_counted_like_a_tag_page(client, short_pages):
+    from newsdesk.stories.models import Author
+
+    author = max(Author.objects.all(), key=lambda a: ArticlePage.objects.live().filter(article_authors__author=a).count())
+    stories = ArticlePage.objects.live().filter(article_authors__author=author).distinct().count()
+    queries, html = queries_of(client, f"/authors/{author.slug}/")
+    assert f"Page 1 of {ceil(stories / 2)}" in html
+    assert full_scans(queries) == []

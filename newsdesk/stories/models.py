@@ -26,6 +26,7 @@ from newsdesk.pagecache.memo import remembered
 from .blocks import StoryBodyBlock
 from .excerpts import cut_excerpt
 from .gone import StoryGone
+from .listings import linked_count, linked_stories
 from .restrictions import RestrictablePage
 from .tree import public_live_children, public_live_children_count
 
@@ -256,14 +257,16 @@ class HomePage(RestrictablePage, RoutablePageMixin, Page):
     def author_page(self, request, slug):
         author = get_object_or_404(Author, slug=slug)
         depends_on(f"list:author:{author.pk}")
-        stories = self.stories(story_cards()).filter(article_authors__author=author)
+        links = ArticleAuthor.objects.filter(author=author)
+        stories = linked_stories(self, story_cards(), links, "article")
+        count = linked_count(self, links, "article")
         return self.render(
             request,
             front_page=False,
             template="stories/author_page.html",
             context_overrides={
                 "author": author,
-                "stories": paginate(request, stories, conf.get("NEWSDESK_LIST_PAGE_SIZE")),
+                "stories": paginate(request, stories, conf.get("NEWSDESK_LIST_PAGE_SIZE"), count=count),
             },
         )
 
@@ -271,14 +274,16 @@ class HomePage(RestrictablePage, RoutablePageMixin, Page):
     def tag_page(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         depends_on(f"list:tag:{tag.pk}")
-        stories = self.stories(story_cards()).filter(tagged_items__tag=tag)
+        links = ArticleTag.objects.filter(tag=tag)
+        stories = linked_stories(self, story_cards(), links, "content_object")
+        count = linked_count(self, links, "content_object")
         return self.render(
             request,
             front_page=False,
             template="stories/tag_page.html",
             context_overrides={
                 "tag": tag,
-                "stories": paginate(request, stories, conf.get("NEWSDESK_LIST_PAGE_SIZE")),
+                "stories": paginate(request, stories, conf.get("NEWSDESK_LIST_PAGE_SIZE"), count=count),
             },
         )
 
