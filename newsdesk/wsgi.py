@@ -10,3 +10,7 @@ django_application = get_wsgi_application()
 from newsdesk.pagecache.wsgi import PageCacheApplication  # noqa: E402  (needs Django set up)
 
 application = PageCacheApplication(django_application)
+
+from newsdesk.warmup import warm_up  # noqa: E402
+
+warm_up()
