@@ -350,19 +350,34 @@ class Timing:
         return statistics.quantiles(self.samples, n=10)[-1] if len(self.samples) > 1 else self.samples[0]
 
 
-def single_requests(base, page, path, samples, budget_seconds=20):
-    """Times `samples` requests one after another (fewer if they overrun the budget, at least 5)."""
+def single_requests(base, page, path, samples, budget_seconds=20, data_dir=None):
+    """Times `samples` requests one after another (fewer if they overrun the budget, at least 5).
+
+    With `data_dir`, each request is cold: the site's content version is
+    changed before it, as an editor's change would, so no fragment or
+    remembered lookup of an earlier request is used.
+    """
     with httpx.Client(timeout=120) as client:
         for _ in range(2):  # the first request in a worker loads templates
             client.get(base + path)
         times, status = [], 0
         started = time.monotonic()
         while len(times) < samples and (len(times) < 5 or time.monotonic() - started < budget_seconds):
+            if data_dir is not None:
+                new_content_version(data_dir)
             before = time.perf_counter()
             response = client.get(base + path)
             times.append((time.perf_counter() - before) * 1000)
             status = response.status_code
     return Timing(page, path, status, times)
+
+
+def new_content_version(data_dir):
+    """What newsdesk.pagecache.versions does on a change, for a site on one machine (no Redis)."""
+    path = Path(data_dir) / "content-version"
+    temporary = path.with_name(".content-version.benchmark")
+    temporary.write_text(os.urandom(8).hex())
+    os.replace(temporary, path)
 
 
 # Reporting -----------------------------------------------------------------
@@ -641,14 +656,19 @@ def scale_run(args, env, processes):
         pages[name] = [(page, path) for page, path in scale_pages(discover(bases[name])) if path]
     print("Timing single requests on the quiet uncached servers…", flush=True)
     timings = {name: [] for name, _ in sites}
+    data_dirs = {name: site_env["NEWSDESK_DATA_DIR"] for name, site_env in sites}
     for number in range(len(pages["large"])):
         for name, _ in sites:
             page, path = pages[name][number]
             print(f"  {name:>5} {page:<18} {path}", flush=True)
-            timings[name].append(single_requests(bases[name], page, path, args.samples))
+            cold = data_dirs[name] if args.cold else None
+            timings[name].append(single_requests(bases[name], page, path, args.samples, data_dir=cold))
     print("Streaming an articles sitemap in a process of its own…", flush=True)
     memories = [(name, sitemap_memory(site_env)) for name, site_env in sites]
-    lines = [f"Single uncached requests, one at a time (median of up to {args.samples}, at most ~20 s per page)."]
+    lines = [
+        f"Single uncached requests, one at a time (median of up to {args.samples}, at most ~20 s per page)"
+        + (", each after a change of the content version (cold fragments and lookups)." if args.cold else ".")
+    ]
     if args.compare_to:
         lines += [
             f"Small site: {args.compare_to} ({(args.compare_database_url or 'sqlite').split(':')[0]}); "
@@ -680,6 +700,9 @@ def main():
     parser.add_argument("--compare-to", type=Path,
                         help="With --scale: a small site's data folder, timed beside --data-dir with ratios.")
     parser.add_argument("--compare-database-url", help="The --compare-to site's DATABASE_URL.")
+    parser.add_argument("--cold", action="store_true",
+                        help="With --scale: change the content version before each request, so every page "
+                        "is rendered without the fragments of the one before (sites without Redis).")
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not args.scale and shutil.which(tool) is None:
