@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e ".[test,postgres,redis,sections]"
+	$(BIN)/pip install --quiet -e ".[test,postgres,redis,sections,stories]"
 	touch $(VENV)/.installed $@
 
 # Debian's chromium, a Java runtime and the Nu Html Checker (npm vnu-jar).

@@ -1,10 +1,11 @@
 """`newsdesk sections train|predict`: the section model from the command line, on the site's archive or a CSV file."""
 
-import csv
 import json
 import sys
 
 import click
+
+from newsdesk.csvcolumns import read_csv
 
 from .classifier import METHODS, best_method
 
@@ -88,40 +89,3 @@ def predict(model_path, csv_path, text_columns, top, header):
                 "top": [[label, round(p, 6)] for label, p in prediction.top],
             }))
 
-
-def read_csv(path, text_columns, label_column, header=None):
-    """(texts, labels) from the CSV at `path`; labels is None without `label_column`."""
-    wanted = [name.strip() for name in text_columns.split(",") if name.strip()]
-    if not wanted:
-        raise click.UsageError("--text-columns names no column.")
-    names = wanted + ([label_column.strip()] if label_column else [])
-    with open(path, newline="", encoding="utf-8-sig") as file:
-        rows = [row for row in csv.reader(file) if row]
-    if not rows:
-        return [], []
-    if header is None:
-        # A header row names the columns; numbers it does not name mean a file without one.
-        header = not (all(name.isdigit() for name in names) and not set(names) <= set(rows[0]))
-    if header:
-        first, rows = rows[0], rows[1:]
-        position = {name: index for index, name in enumerate(first)}
-        positions = []
-        for name in names:
-            if name in position:
-                positions.append(position[name])
-            elif name.isdigit():
-                positions.append(int(name) - 1)
-            else:
-                raise click.UsageError(f"No column {name!r} in {path}; it has: {', '.join(first)}.")
-    else:
-        if not all(name.isdigit() and int(name) >= 1 for name in names):
-            raise click.UsageError("A CSV without a header row takes column numbers, counted from 1.")
-        positions = [int(name) - 1 for name in names]
-    width = max(positions) + 1
-    for number, row in enumerate(rows, start=2 if header else 1):
-        if len(row) < width:
-            raise click.ClickException(f"{path}, row {number}: {len(row)} columns, column {width} wanted.")
-    text_positions = positions[:len(wanted)]
-    texts = [" ".join(row[i].strip() for i in text_positions) for row in rows]
-    labels = [row[positions[-1]].strip() for row in rows] if label_column else None
-    return texts, labels

@@ -5,6 +5,8 @@ import re
 
 import regex
 
+from newsdesk.copies.linking import published_original
+
 from .limits import clip
 from .models import Rule, WireItem
 from .publishing import publish_item
@@ -87,6 +89,17 @@ def apply_rules(item):
             item.save(update_fields=["status_reason"])
         return
     reason = clip(f"Rule: {rule}{notes}", STATUS_REASON_CHARS)
+    original = published_original(item) if rule.action == rule.Action.PUBLISH else None
+    if original is not None:
+        # The site already carries this story: a second copy would publish it twice.
+        item.status = WireItem.Status.HELD
+        item.status_reason = clip(
+            f"Copy of “{original.story_title()}” ({original.source_name() or 'our site'}), already published; "
+            f"not published by {reason[0].lower()}{reason[1:]}",
+            STATUS_REASON_CHARS,
+        )
+        item.save(update_fields=["status", "status_reason"])
+        return
     if rule.action == rule.Action.PUBLISH:
         item.status_reason = reason
         publish_item(item, section=rule.section or item.section)

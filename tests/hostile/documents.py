@@ -7,16 +7,36 @@ for exactly what the documents carry.
 """
 
 import json
+import random
 from xml.sax.saxutils import escape
 
 # What escaped markup must look like once it reaches a reader: visible text.
 ESCAPED_IMAGE = "<img src=x onerror=alert(1)>"
 ESCAPED_SCRIPT = "<script>alert(1)</script>"
 
-LEAD = (
-    "The harbour authority opened the new ferry terminal on Monday after three years of works, "
-    "and the first crossing left on time with two hundred passengers aboard."
-)
+# Words for the lead sentences. Stories whose text is mostly the same are
+# copies of one another, and the desk holds a copy of a published story
+# instead of publishing it twice: each story gets a lead of its own, in which
+# no four words in a row are likely to recur in another.
+_ADJECTIVES = ["new", "old", "quiet", "busy", "long", "early", "late", "small", "grand", "narrow",
+               "windy", "muddy", "bright", "rival", "local", "northern"]
+_NOUNS = ["council", "harbour", "bridge", "ferry", "market", "crowd", "library", "museum", "storm",
+          "school", "depot", "choir", "clinic", "festival", "railway", "lifeboat"]
+_VERBS = ["opened", "praised", "closed", "delayed", "welcomed", "repaired", "visited", "funded",
+          "blocked", "rebuilt", "inspected", "celebrated", "cleared", "named", "moved", "doubled"]
+_PREPOSITIONS = ["near", "beside", "after", "before", "behind", "under", "beyond", "despite"]
+
+
+def lead(key):
+    """A two-clause lead sentence, the same for a key and different across keys."""
+    pick = random.Random(f"lead:{key}").choice
+
+    def clause(opening):
+        return (f"{opening} {pick(_ADJECTIVES)} {pick(_NOUNS)} {pick(_VERBS)} the {pick(_ADJECTIVES)} "
+                f"{pick(_NOUNS)} {pick(_PREPOSITIONS)} the {pick(_ADJECTIVES)} {pick(_NOUNS)}")
+
+    return f"{clause('The')}, and {clause('the')}."
+
 
 # Every spelling of a script URL a browser would still run: mixed case,
 # entity-encoded, with a tab or a newline inside, with leading space.
@@ -80,7 +100,7 @@ def good_feed(origin):
             "title": f"Good outlet story {number}",
             "link": f"{origin}/good/story-{number}.html",
             "guid": f"good-story-{number}",
-            "description": cdata(f"<p>{LEAD}</p>"),
+            "description": cdata(f"<p>{lead(f'good-{number}')}</p>"),
         }
         for number in (1, 2)
     ]
@@ -89,7 +109,7 @@ def good_feed(origin):
 
 def good_article(number):
     paragraphs = "".join(
-        f"<p>{LEAD} Paragraph {index} of story {number} adds the timetable, the fares and "
+        f"<p>{lead(f'good-{number}-{index}')} Paragraph {index} of story {number} adds the timetable, the fares and "
         "what the harbour master said about the winter service.</p>"
         for index in range(1, 7)
     )
@@ -105,22 +125,21 @@ def good_article(number):
 def escaped_markup_feed(origin):
     """RSS whose content carries markup as escaped text, in every place it can sit."""
     escaped_script = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    lead = f"<p>{LEAD}</p>"
     items = [
         ("escaped-div", "Escaped image in a division",
-         f"{lead}<div>&lt;img src=x onerror=alert(1)&gt;</div>"),
-        ("escaped-title", escape(escaped_script), lead),
+         f"<p>{lead('escaped-div')}</p><div>&lt;img src=x onerror=alert(1)&gt;</div>"),
+        ("escaped-title", escape(escaped_script), f"<p>{lead('escaped-title')}</p>"),
         ("escaped-caption", "Escaped script in a caption",
-         f'{lead}<figure><img src="{origin}/pictures/ferry.jpg" alt="The ferry">'
+         f'<p>{lead("escaped-caption")}</p><figure><img src="{origin}/pictures/ferry.jpg" alt="The ferry">'
          f"<figcaption>{escaped_script}</figcaption></figure><p>After the picture.</p>"),
         ("escaped-quote", "Escaped script in a quotation",
-         f"{lead}<blockquote><p>{escaped_script}</p></blockquote><p>After the quotation.</p>"),
+         f"<p>{lead('escaped-quote')}</p><blockquote><p>{escaped_script}</p></blockquote><p>After the quotation.</p>"),
         ("escaped-bare-quote", "Escaped script in a bare quotation",
-         f"{lead}<blockquote>{escaped_script}</blockquote><p>After the quotation.</p>"),
+         f"<p>{lead('escaped-bare-quote')}</p><blockquote>{escaped_script}</blockquote><p>After the quotation.</p>"),
         ("escaped-pre", "Escaped script in preformatted text",
-         f"{lead}<pre>{escaped_script}</pre><p>After the code.</p>"),
+         f"<p>{lead('escaped-pre')}</p><pre>{escaped_script}</pre><p>After the code.</p>"),
         ("escaped-code", "Escaped image in a heading and code",
-         f"{lead}<h2>&lt;img src=x onerror=alert(1)&gt;</h2><p><code>{escaped_script}</code></p>"),
+         f"<p>{lead('escaped-code')}</p><h2>&lt;img src=x onerror=alert(1)&gt;</h2><p><code>{escaped_script}</code></p>"),
     ]
     return rss("Escaped markup outlet", [
         {
@@ -136,7 +155,7 @@ def escaped_markup_feed(origin):
 
 def escaped_markup_atom(origin):
     """Atom, where a title of type "text" is text by definition, whatever it looks like."""
-    html_content = escape(f"<p>{LEAD}</p><div>&lt;img src=x onerror=alert(1)&gt;</div>")
+    html_content = escape(f"<p>{lead('atom-html')}</p><div>&lt;img src=x onerror=alert(1)&gt;</div>")
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title>Escaped Atom outlet</title>
@@ -155,7 +174,7 @@ def escaped_markup_atom(origin):
     <id>urn:hostile:atom:xhtml</id>
     <link href="{origin}/gone/atom-xhtml"/>
     <updated>2026-11-30T07:00:00Z</updated>
-    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(LEAD)}</p><p>&lt;img src=x onerror=alert(1)&gt;</p></div></content>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(lead("atom-xhtml"))}</p><p>&lt;img src=x onerror=alert(1)&gt;</p></div></content>
   </entry>
 </feed>
 """.encode()
@@ -164,7 +183,7 @@ def escaped_markup_atom(origin):
 def attribute_smuggling_feed(origin):
     """Markup hidden in attribute values, which a careless re-serialiser lets out."""
     html = (
-        f"<p>{LEAD}</p>"
+        f"<p>{lead('attributes')}</p>"
         f'<p><img alt="<script>alert(1)</script>" src="{origin}/pictures/ferry.jpg"></p>'
         f'<p><a title="&lt;/a&gt;&lt;script&gt;alert(1)&lt;/script&gt;" href="{origin}/more">Read more</a></p>'
         f'<p><a href="{origin}/x" title="x&quot; onmouseover=&quot;alert(1)">Quoted attribute</a></p>'
@@ -184,7 +203,7 @@ def script_url_feed(origin):
     images = "".join(
         f'<p><img src="{url}" alt="Image {index}"></p>' for index, url in enumerate(SCRIPT_IMAGE_SOURCES)
     )
-    html = f"<p>{LEAD}</p>{links}{images}<p>After the links.</p>"
+    html = f"<p>{lead('script-links')}</p>{links}{images}<p>After the links.</p>"
     items = [
         {"title": "Script links in the story", "link": f"{origin}/gone/script-links", "guid": "script-links",
          "content:encoded": cdata(html)},
@@ -192,13 +211,13 @@ def script_url_feed(origin):
             "title": "A story whose own link is a script",
             "link": "javascript:alert(document.domain)",
             "guid": '<guid isPermaLink="false">script-item-link</guid>',
-            "content:encoded": cdata(f"<p>{LEAD}</p>"),
+            "content:encoded": cdata(f"<p>{lead('script-item-link')}</p>"),
         },
         {
             "title": "A story whose image is a script",
             "link": f"{origin}/gone/script-image",
             "guid": "script-image",
-            "content:encoded": cdata(f"<p>{LEAD}</p>"),
+            "content:encoded": cdata(f"<p>{lead('script-image')}</p>"),
             "extra": '<enclosure url="javascript:alert(1)" type="image/jpeg" length="1"/>'
                      '<media:content url="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" medium="image"/>',
         },
@@ -227,7 +246,7 @@ def hostile_article_page(origin):
 </head><body onload="alert(1)">
 <article>
 <h1>&lt;script&gt;alert(1)&lt;/script&gt; Ferry terminal opens</h1>
-<p>{LEAD}</p>
+<p>{lead("hostile-article")}</p>
 <p>&lt;img src=x onerror=alert(1)&gt;</p>
 <p>The crossing to the islands takes forty minutes, and the harbour master said the timetable
 would double in summer when the second ship arrives from the yard in the north.</p>
@@ -254,7 +273,7 @@ def hostile_name_feed(origin):
     """A feed whose own title is escaped script: added without --name, it names the source and the byline."""
     return rss("&lt;script&gt;alert(1)&lt;/script&gt; Gazette", [
         {"title": HOSTILE_NAME_HEADLINE, "link": f"{origin}/gone/hostile-name", "guid": "hostile-name",
-         "content:encoded": cdata(f"<p>{LEAD}</p>")},
+         "content:encoded": cdata(f"<p>{lead('hostile-name')}</p>")},
     ], origin).encode()
 
 
@@ -275,7 +294,7 @@ def encoding_feed(case, origin):
 
     def document(declared):
         return rss(f"Encoding outlet {case}", [
-            {"title": title, "link": link, "guid": case, "description": cdata(f"<p>{title}. {LEAD}</p>")},
+            {"title": title, "link": link, "guid": case, "description": cdata(f"<p>{title}. {lead(case)}</p>")},
         ], origin, prolog=f'<?xml version="1.0" encoding="{declared}"?>')
 
     if case == "declared-windows-1252-sent-utf-8":
@@ -319,7 +338,7 @@ def json_feed_wrong_types(origin):
         None,
         17,
         {"id": "good", "title": JSON_GOOD_TITLE, "url": origin + "/gone/json-good",
-         "content_html": f"<p>{LEAD}</p><p>&lt;img src=x onerror=alert(1)&gt;</p>",
+         "content_html": f"<p>{lead('json-good')}</p><p>&lt;img src=x onerror=alert(1)&gt;</p>",
          "date_published": "2026-02-30T25:61:00Z", "authors": [{"name": ["x"]}, "plain string"]},
     ]
     return json.dumps({
@@ -368,7 +387,7 @@ def external_entity(origin):
     doctype = '<!DOCTYPE rss [\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
     return rss("External entity outlet", [
         {"title": "Leak &xxe;", "link": f"{origin}/gone/external-entity", "guid": "external-entity",
-         "description": f"<![CDATA[<p>{LEAD}</p>]]>&xxe;"},
+         "description": f"<![CDATA[<p>{lead('external-entity')}</p>]]>&xxe;"},
     ], origin, doctype=doctype).encode()
 
 
@@ -391,6 +410,6 @@ def bombs_behind_links_feed(origin, targets):
     """A good feed whose article links lead to the hostile responses."""
     return rss("Outlet linking to bombs", [
         {"title": f"Story linking to {name}", "link": f"{origin}{path}", "guid": f"linked-{name}",
-         "description": cdata(f"<p>{LEAD}</p>")}
+         "description": cdata(f"<p>{lead(name)}</p>")}
         for name, path in targets
     ], origin).encode()

@@ -1,0 +1,86 @@
+"""MinHash signatures of a story's shingles, and the band keys that find candidate copies by look-up."""
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import shingles
+
+# 128 permutations estimate a Jaccard similarity within about ±0.04. The
+# first 126 are cut into 42 bands of 3 rows: a pair at Jaccard 0.4 shares a
+# band with probability 1 - (1 - 0.4³)⁴² = 0.94, at 0.5 with 0.996, at 0.1
+# with 0.04. A copy with boilerplate around it and a third of its paragraphs
+# cut keeps a Jaccard of 0.4 and more; with 32 bands of 4 rows such copies
+# were found 76-86% of the time, with 42 of 3, 95-97% (benchmarks/stories.py).
+NUM_PERM = 128
+BANDS = 42
+ROWS = 3
+SEED = 1
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A story's MinHash values and how many distinct shingles it has."""
+
+    values: np.ndarray  # NUM_PERM uint64 values below 2³²
+    size: int
+
+    def to_bytes(self):
+        return self.values.astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data, size):
+        return cls(np.frombuffer(data, dtype="<u4").astype(np.uint64), size)
+
+    def jaccard(self, other):
+        """The estimated share of shingles the two stories have in common, of all they have."""
+        if not self.size or not other.size:
+            return 0.0
+        return float(np.mean(self.values == other.values))
+
+    def containment(self, other):
+        """The estimated share of the shorter story's shingles found in the other one.
+
+        A copy inside another outlet's boilerplate, or a trimmed copy, keeps a
+        high containment while its Jaccard similarity drops with every
+        paragraph added or cut.
+        """
+        jaccard = self.jaccard(other)
+        if not jaccard:
+            return 0.0
+        common = jaccard * (self.size + other.size) / (1 + jaccard)
+        return min(1.0, common / min(self.size, other.size))
+
+    def band_keys(self):
+        """One signed 64-bit key per band: stories sharing any key are candidate copies."""
+        rows = self.values[:BANDS * ROWS].astype("<u4").reshape(BANDS, ROWS)
+        keys = []
+        for band, row in enumerate(rows):
+            digest = hashlib.blake2b(row.tobytes(), digest_size=8, person=band.to_bytes(2, "little")).digest()
+            keys.append(int.from_bytes(digest, "little", signed=True))
+        return keys
+
+
+_permutations = None
+
+
+def permutations():
+    """datasketch's permutations for NUM_PERM and SEED, made once per process."""
+    global _permutations
+    if _permutations is None:
+        from datasketch import MinHash
+
+        _permutations = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+    return _permutations
+
+
+def signature(text):
+    """The MinHash signature of the text's word shingles (all-max values for an empty text)."""
+    from datasketch import MinHash
+
+    found = shingles(text)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=permutations())
+    if found:
+        minhash.update_batch([shingle.encode("utf-8") for shingle in found])
+    return Signature(minhash.hashvalues.astype(np.uint64), len(found))
