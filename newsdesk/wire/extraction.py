@@ -3,13 +3,13 @@
 Built on trafilatura. The steps, in order:
 
 1. decode the page (declared charset first) and parse it once;
-2. run trafilatura in its balanced mode and in its precision mode on the same tree,
-   keeping the precision result unless it threw away a large part of the text;
-3. drop the boilerplate lines trafilatura lets through (share prompts, copyright
-   lines, newsletter boxes, "Read more" teasers, "Recent Posts" blocks, credits);
+2. run trafilatura once on that tree, giving the body and the metadata together;
+3. drop the boilerplate blocks trafilatura lets through, judged by their
+   position, link density, shape and repetition (newsdesk/wire/boilerplate.py),
+   and the blocks one source repeats on most of its pages when they are known;
 4. drop a leading repeat of the headline, which ``title`` already carries;
 5. put back the standfirst (the lead under the headline) when trafilatura left it out;
-6. render the kept blocks as sanitised HTML, links and images included.
+6. render the kept blocks of the same body as sanitised HTML.
 
 Pure Python: nothing here imports Django, so the CLI and the benchmarks use it as is.
 """
@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import Counter
 from copy import deepcopy
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import trafilatura
@@ -30,39 +29,35 @@ from lxml.etree import XPath, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
+from newsdesk.wire import boilerplate
 from newsdesk.wire.sanitising import sanitise_html
 
 __all__ = ["Extraction", "ExtractionError", "extract"]
 
-# trafilatura options for the text. Comments are never part of a story. Links
-# and images are left out of the runs that choose the text: with them on,
-# trafilatura weighs link-dense and image blocks differently and F1 on the
-# evaluation set drops from 0.926 to 0.917 (links) and 0.914 (images).
-TEXT_OPTIONS = {
+# The one trafilatura run: the rules were tuned on the tuning part of the
+# evaluation set, and these options picked on the held-out part
+# (docs/wire-extraction.md, "Choosing the one run"). Comments are never part
+# of a story; tables are. Links off: F1 0.9381 held-out against 0.9349 with
+# links on (which leads on the tuning part, 0.9438 against 0.9413); the HTML
+# then keeps no links. Images and inline formatting off: with them on,
+# captions and credits come into the text (held-out F1 0.9237).
+TRAFILATURA_OPTIONS = {
     "include_comments": False,
     "include_tables": True,
     "include_formatting": False,
     "include_links": False,
     "include_images": False,
+    "favor_precision": False,
 }
-# The same run with inline markup, links and images, used only to render the
-# HTML of the blocks the text run kept.
-HTML_OPTIONS = TEXT_OPTIONS | {"include_formatting": True, "include_links": True, "include_images": True}
-# That run is used when it holds at least this share of the kept blocks;
-# otherwise it chose differently and the HTML is rendered from the text run.
-RICH_HTML_MIN_AGREEMENT = 0.8
+# ``fast`` skips trafilatura's comparison with readability and jusText, which
+# rescues pages where its main extractor goes astray: F1 0.9303 against 0.9381
+# on the held-out part, for a little less time a page.
 
 # Dates come from the page's metadata (meta tags, JSON-LD, <time>) and URL.
 # htmldate's extensive search also parses dates out of the visible text with
 # dateparser, which costs about 4 s of start-up per process and mostly finds
 # dates of comments and teasers; feeds carry the publication date anyway.
 DATE_OPTIONS = {"original_date": True, "extensive_search": False}
-
-# Precision mode mostly trims tails (related links, author boxes, "read next"
-# lists). When it keeps at least this share of the balanced text it did just
-# that and we take it; below, it has usually cut real paragraphs. Swept 0.5-1.0
-# on the evaluation set: 0.9 scores best (F1 0.9271 vs 0.9255 balanced alone).
-PRECISION_MIN_SHARE = 0.9
 
 # A standfirst is put back only when it reads as a sentence, not a tagline:
 # 10 words keeps nearly all the recall it brings (F1 0.9378 at 0 words, 0.9378
@@ -93,81 +88,8 @@ _WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1"
 # Declarations sit in the first bytes of a page; scanning further finds quoted markup in articles.
 _CHARSET_SCAN_BYTES = 4096
 
-# Boilerplate lines. Each pattern must match a whole block line (case-insensitive)
-# and starts with a fixed label, so a line that does not start with one fails at
-# once. They are length-bounded so that a real sentence that happens to start
-# with "Share", "Related" or "Ad" is kept.
-_BOILERPLATE_LINES = [
-    # share prompts: "Share this:", "Share on Facebook", "Teilen mit:"
-    r"(?:share|teilen|partager|compartir|condividi|udostępnij)(?:\s+(?:this|it|on|via|mit|article|story|post|page|now|with|diesen|artikel|cet|article))*\s*[:!.]?(?:\s.{0,60})?",
-    # copyright lines: "© 2026, Example Herald. All rights reserved.", "Copyright 2020 …", picture copyrights
-    r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:)).{0,300}",
-    # newsletter and subscription prompts: "Sign up for the CorkBeo newsletter", "PC Gamer Newsletter"
-    r"(?:sign up|subscribe|abonnieren sie|suscr[ií]bete|inscrivez-vous)\b.{0,150}",
-    r"(?:follow|síguenos|siguenos|folgen sie uns|suivez-nous)\b.{0,60}\b(?:twitter|facebook|instagram|telegram|linkedin|youtube|tiktok|whatsapp)\b.{0,120}",
-    # teasers for other stories: "Read more: …", "Lesen Sie auch: …", "À lire aussi » …", "Lea también: …"
-    (
-        r"(?:read more|read also|also read|read next|see also|related|more from|more|recommended|you may also like|you might also like|don't miss|"
-        r"lesen sie (?:auch|mehr|hier)|auch lesen|schon gelesen|mehr zum thema|mehr themen|zum weiterlesen|weiterlesen|auch interessant|"
-        r"das könnte sie auch interessieren|weitere artikel|à lire aussi|lire aussi|voir aussi|lee también|leer también|lea también|"
-        r"vea también|lee más|leer más|más sobre|te puede interesar|le puede interesar|czytaj (?:też|także|również|więcej)|"
-        r"dowiedz się więcej|leggi anche)"
-        r"\s*(?:[:»>|?–-].{0,150})?"
-    ),
-    # bylines, dates and ages, which the metadata carries
-    r"(?:published|posted|written|reported|edited) by:?\s+\S.{0,80}",
-    r"(?:updated |published )?\d+ (?:second|minute|hour|day|week|month|year)s? ago",
-    r"(?:release date|published|veröffentlicht|updated|aktualisiert)(?: on| am)?\s*:.{0,40}",
-    # filing labels: "Category: Press Releases", "Tags: …"
-    r"(?:category|categories|kategorie|tags?|schlagworte|filed under|topics)\s*:.{0,150}",
-    # picture credits: "Photo: Jane Doe", "(Bild: dpa)", "Photograph: Getty Images"
-    r"\(?(?:photo|photograph|image|picture|illustration|credit|foto|bild|fotos|photos|credits|titelbild|beitragsbild)(?: credits?)?\s*:.{0,120}\)?",
-    # advertising labels: "Advertisement", "Anzeige, enthält Affiliate Links", "*Werbung. …"
-    r"\*?(?:advertisement|anzeige|werbung|publicidad|publicité|sponsored(?: content| post)?|paid (?:post|content)|ad)(?:\s*[,.:–-]\s*.{0,100})?",
-    # comment prompts and counters
-    r"(?:leave a (?:comment|reply)|\d+ comments?|comments?\s*\(\d+\)|no comments(?: yet)?|keine kommentare)",
-]
-_BOILERPLATE = re.compile("|".join(f"(?:{pattern})" for pattern in _BOILERPLATE_LINES), re.IGNORECASE)
-# Boilerplate that may stand anywhere in a short line: each entry is a set of
-# phrases all of which must occur, and the longest line it may condemn.
-_BOILERPLATE_PHRASES = [
-    # "Found this useful? Share it with your friends."
-    ((re.compile(r"\b(?:share (?:this|it) (?:with|on)|teilen sie (?:dies|diesen))\b", re.IGNORECASE),), 160),
-    # "Copyright 2023 Sunbeam Television Corp. All rights reserved. This material may not be …"
-    ((re.compile(r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados)\b", re.IGNORECASE),), 300),
-    # "Want more recipes? Subscribe to our newsletter and …", "PC Gamer Newsletter"
-    ((re.compile(r"\bnewsletter", re.IGNORECASE), re.compile(r"\b(?:sign up|subscribe|abonn|inscri|suscr|register|inbox|posteingang)", re.IGNORECASE)), 300),
-    ((re.compile(r"^.{0,50}\bnewsletter\W*$", re.IGNORECASE),), 60),
-    # paywall prompts: "Subscribe now to our eNATION edition for the full story."
-    ((re.compile(r"\b(?:for the full story|to continue reading|to read the full (?:story|article)|already a subscriber)\b", re.IGNORECASE),), 250),
-    # "For the latest stories … download the Nationnews apps for iOS and Android."
-    ((re.compile(r"\bdownload (?:the|our)\b", re.IGNORECASE), re.compile(r"\bapps?\b", re.IGNORECASE)), 180),
-]
-# Every pattern above is bounded: a longer line is never boilerplate, and is not matched at all.
-_BOILERPLATE_MAX_LENGTH = 400
-# A byline standing alone: "By Jane Doe", "By U.S. CUSTOMS AND BORDER PROTECTION", "By Jane Doe and John Roe".
-# Case matters here (names are capitalised), which keeps "By noon, …" and "By then …".
-_BYLINE = re.compile(r"By [A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|for|in|of|de|van|von)){0,8}")
-
-# A heading that opens a block of other stories; it and the teasers under it go.
-_TEASER_SECTION = re.compile(
-    r"(?:recent|related|popular|latest|more|top|trending|other|similar|further)\s+"
-    r"(?:posts|articles|stories|news|reads|links|content|coverage|recipes)\s*:?|"
-    r"related|see also|read also|recommended|you may also like|editor'?s picks|"
-    r"most (?:read|popular|viewed|shared)|more on this story|read (?:more|next)|what to read next|"
-    r"weitere (?:artikel|beiträge|meldungen|nachrichten|themen)|empfohlene beiträge|meistgelesen|mehr zum thema|mehr themen|"
-    r"top-themen|das könnte (?:sie|dich) auch interessieren|auch interessant|"
-    r"sur le même sujet|à lire aussi|articles (?:liés|similaires)|(?:notas|noticias|artículos) relacionad[oa]s|"
-    r"te puede interesar|czytaj (?:też|także)|tags|schlagworte|comments|kommentare|newsletter",
-    re.IGNORECASE,
-)
-# A teaser under such a heading: a short title, an excerpt cut with "…", an age.
-_TEASER_MAX_LENGTH = 120
-_CUT_EXCERPT = re.compile(r"(?:…|\.\.\.|\[…\])\s*$")
-
-
-# A top-level block of trafilatura's body, with its lines of text.
-Block = tuple[etree._Element, list[str]]
+# A top-level block of trafilatura's body, with what the boilerplate rules see of it.
+Block = tuple[etree._Element, boilerplate.Block]
 
 
 class ExtractionError(ValueError):
@@ -186,57 +108,73 @@ class Extraction:
     image: str | None
     text: str  # plain text, paragraphs separated by one blank line
     html: str  # sanitised article HTML
+    # Fingerprints of the page's short blocks before per-source learning
+    # judged them, for that learning (newsdesk/wire/source_boilerplate.py).
+    block_digests: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def as_dict(self) -> dict[str, str | None]:
-        """The extraction as a JSON-ready dict, fields in declaration order."""
-        return asdict(self)
+        """The extraction as a JSON-ready dict: the page's fields in declaration order."""
+        return {name: getattr(self, name) for name in JSON_FIELDS}
 
 
-def extract(html: str | bytes, url: str | None = None, fast: bool = False) -> Extraction:
+JSON_FIELDS = ("url", "title", "author", "published", "language", "image", "text", "html")
+
+
+def extract(
+    html: str | bytes,
+    url: str | None = None,
+    fast: bool = False,
+    learnt: frozenset[str] | set[str] = frozenset(),
+    options: dict | None = None,
+) -> Extraction:
     """Extract the story from a saved page; raise ExtractionError if it holds none.
 
     html may be bytes in any encoding the page declares (or that can be
     detected); url, when known, resolves relative links and fills ``url`` when
     the page names no canonical address.
 
-    ``fast`` makes one trafilatura run instead of three: no precision run to
-    compare with, and the HTML rendered from the text run, without links or
-    inline formatting. On the evaluation set it scores F1 0.941 against
-    0.943 and extracts about 2.3 times as many pages a second (see
-    docs/wire-extraction.md).
+    The page is parsed once and trafilatura runs once on it, giving text, HTML
+    and metadata together. ``fast`` skips trafilatura's comparison with
+    readability and jusText (see docs/wire-extraction.md for what that costs
+    and saves). ``learnt`` holds the digests of blocks known to be one
+    source's furniture (newsdesk/wire/source_boilerplate.py). ``options``
+    overrides TRAFILATURA_OPTIONS, for measuring other configurations.
     """
     tree = _parse(html)
-    balanced = _run(tree, url, TEXT_OPTIONS, with_metadata=True)
-    if balanced is None:
+    document = _run(tree, url, TRAFILATURA_OPTIONS | {"fast": fast} | (options or {}))
+    if document is None:
         raise ExtractionError("no article text found in the page")
-    precise = None if fast else _run(tree, url, TEXT_OPTIONS | {"favor_precision": True})
-    favor_precision = precise is not None and len(precise.text or "") >= PRECISION_MIN_SHARE * len(balanced.text or "")
-    chosen = precise if favor_precision else balanced
+    return _story(tree, document, url, learnt)
 
-    blocks = _drop_boilerplate(_blocks(chosen.body))
-    blocks = _drop_headline(blocks, _headlines(tree, balanced.title))
-    lines = _drop_repeats([line for _, block_lines in blocks for line in block_lines])
+
+def _story(tree: HtmlElement, document, url: str | None, learnt) -> Extraction:
+    """Steps 3 to 6 on trafilatura's Document for the page's tree."""
+    blocks = _blocks(document.body)
+    digests = tuple(filter(None, (boilerplate.block_digest(block.text) for _, block in blocks)))
+    kept_lines = boilerplate.drop_boilerplate([block for _, block in blocks], learnt)
+    blocks = [(element, boilerplate.Block(lines, heading=block.heading)) for (element, block), lines in zip(blocks, kept_lines) if lines]
+    blocks = _drop_headline(blocks, _headlines(tree, document.title))
+    lines = _drop_repeats([line for _, block in blocks for line in block.lines])
     standfirst = _standfirst(tree, lines)
     if standfirst:
         lines.insert(0, standfirst)
     if not lines:
         raise ExtractionError("the page holds only boilerplate")
 
-    rich = None if fast else _run(tree, url, HTML_OPTIONS | {"favor_precision": favor_precision})
-    kept = Counter(_key(element) for element, _ in blocks)
-    body_html = _render_html(rich.body if rich is not None else None, chosen.body, kept)
+    body_html = _render_html(document.body, {id(element) for element, _ in blocks})
     if standfirst:
         body_html = f"<p>{_escape(standfirst)}</p>{body_html}"
-    page_url = url or balanced.url
+    page_url = url or document.url
     return Extraction(
         url=page_url,
-        title=balanced.title or None,
-        author=balanced.author or None,
-        published=balanced.date or None,
+        title=document.title or None,
+        author=document.author or None,
+        published=document.date or None,
         language=_language(tree),
-        image=urljoin(page_url, balanced.image) if page_url and balanced.image else balanced.image or None,
+        image=urljoin(page_url, document.image) if page_url and document.image else document.image or None,
         text="\n\n".join(lines),
         html=sanitise_html(body_html, base_url=page_url),
+        block_digests=digests,
     )
 
 
@@ -293,12 +231,10 @@ def _declared_charset(head: bytes) -> str | None:
         return None
 
 
-def _run(tree: HtmlElement, url: str | None, options: dict, with_metadata: bool = False):
-    """One trafilatura run on a copy of tree: its Document, or None when it found no text."""
+def _run(tree: HtmlElement, url: str | None, options: dict):
+    """The one trafilatura run, on a copy of tree: its Document with metadata, or None when it found no text."""
     try:
-        return trafilatura.bare_extraction(
-            tree, url=url, with_metadata=with_metadata, date_extraction_params=DATE_OPTIONS, **options
-        )
+        return trafilatura.bare_extraction(tree, url=url, with_metadata=True, date_extraction_params=DATE_OPTIONS, **options)
     except Exception as error:  # noqa: BLE001 - see below
         # trafilatura and htmldate have their own bugs on hostile markup (an
         # <applet> around empty paragraphs trips an assertion in htmldate's
@@ -310,56 +246,25 @@ def _run(tree: HtmlElement, url: str | None, options: dict, with_metadata: bool 
 
 
 def _blocks(body: etree._Element) -> list[Block]:
-    """The body's top-level blocks, each with its lines of text."""
+    """The body's top-level blocks, each with its lines of text and the characters in its links."""
+    # trafilatura renders links as Markdown in text: the text comes from a copy without them
+    plain = deepcopy(body)
+    strip_tags(plain, "ref")
     blocks = []
-    for element in body:
-        lines = _lines(element)
+    for element, plain_element in zip(body, plain):
+        lines = _lines(plain_element)
         if lines:
-            blocks.append((element, lines))
+            link_characters = sum(len(_normalise("".join(ref.itertext()))) for ref in element.iter("ref"))
+            block = boilerplate.Block(
+                lines, link_characters=link_characters, heading=element.tag == "head", is_list=element.tag == "list"
+            )
+            blocks.append((element, block))
     return blocks
 
 
 def _lines(element: etree._Element) -> list[str]:
     """The lines of text trafilatura renders for one block, stripped and without blanks."""
     return [line.strip() for line in xmltotxt(element, include_formatting=False).splitlines() if line.strip()]
-
-
-def _drop_boilerplate(blocks: list[Block]) -> list[Block]:
-    """Drop boilerplate lines, and each teaser section with the teasers under it."""
-    kept = []
-    in_teasers = False
-    for element, lines in blocks:
-        if len(lines) == 1 and _TEASER_SECTION.fullmatch(lines[0].rstrip(":").strip()):
-            in_teasers = True
-            continue
-        if in_teasers and _is_teaser_block(element, lines):
-            continue
-        in_teasers = False
-        lines = [line for line in lines if not _is_boilerplate(line)]
-        if lines:
-            kept.append((element, lines))
-    return kept
-
-
-def _is_boilerplate(line: str) -> bool:
-    """A share prompt, copyright line, newsletter box, teaser link, byline, credit or label."""
-    if len(line) > _BOILERPLATE_MAX_LENGTH:
-        return False
-    if _BOILERPLATE.fullmatch(line) or _BYLINE.fullmatch(line):
-        return True
-    return any(len(line) <= limit and all(p.search(line) for p in phrases) for phrases, limit in _BOILERPLATE_PHRASES)
-
-
-def _is_teaser_block(element: etree._Element, lines: list[str]) -> bool:
-    """A list of links, a short title, a cut excerpt or an age: what follows a "Recent Posts" heading.
-
-    A heading ends the teasers: the story (or another section of it) goes on.
-    """
-    if element.tag == "head":
-        return False
-    if element.tag == "list":
-        return True
-    return all(len(line) <= _TEASER_MAX_LENGTH or _CUT_EXCERPT.search(line) for line in lines)
 
 
 def _headlines(tree: HtmlElement, title: str | None) -> set[str]:
@@ -372,9 +277,10 @@ def _headlines(tree: HtmlElement, title: str | None) -> set[str]:
 
 def _drop_headline(blocks: list[Block], headlines: set[str]) -> list[Block]:
     """Drop a first line that repeats the headline: ``title`` carries it, the body should not."""
-    if blocks and _normalise(blocks[0][1][0]) in headlines:
-        element, lines = blocks[0]
-        blocks = ([(element, lines[1:])] if lines[1:] else []) + blocks[1:]
+    if blocks and _normalise(blocks[0][1].lines[0]) in headlines:
+        element, block = blocks[0]
+        rest = block.lines[1:]
+        blocks = ([(element, boilerplate.Block(rest, heading=block.heading, is_list=block.is_list))] if rest else []) + blocks[1:]
     return blocks
 
 
@@ -447,40 +353,22 @@ def _is_standfirst(text: str, descriptions: list[str]) -> bool:
 # 6. HTML
 
 
-def _render_html(rich_body, plain_body, kept: Counter) -> str:
-    """The kept blocks as HTML, from the run with links and images when it agrees with the text."""
-    if rich_body is not None:
-        body, matched = _prune(deepcopy(rich_body), kept)
-        # the rich run may have settled on another part of the page: then render the plain blocks
-        if matched >= RICH_HTML_MIN_AGREEMENT * sum(kept.values()):
-            return _to_html(body)
-    body, _ = _prune(deepcopy(plain_body), kept)
-    return _to_html(body)
-
-
-def _prune(body: etree._Element, kept: Counter) -> tuple[etree._Element, int]:
-    """Keep only the body blocks the text kept, and pictures next to them; count the blocks matched."""
-    available = Counter(kept)
+def _render_html(body: etree._Element, kept: set[int]) -> str:
+    """The kept blocks of the run's body as HTML, with pictures next to a kept block."""
+    elements = list(body)
     verdicts = []
-    for element in list(body):
-        key = _key(element)
-        if not key:
-            verdicts.append((element, None))  # a picture: decided by its neighbours below
-            continue
-        keep = available[key] > 0
-        available[key] -= keep
-        verdicts.append((element, keep))
-    for index, (element, keep) in enumerate(verdicts):
+    for element in elements:
+        if not _normalise("".join(element.itertext())):
+            verdicts.append(None)  # a picture: decided by its neighbours below
+        else:
+            verdicts.append(id(element) in kept)
+    body = deepcopy(body)
+    for index, (element, keep) in enumerate(zip(list(body), verdicts)):
         if keep is None:
-            keep = any(v for _, v in verdicts[max(index - 1, 0) : index] + verdicts[index + 1 : index + 2])
+            keep = any(v for v in verdicts[max(index - 1, 0) : index] + verdicts[index + 1 : index + 2])
         if not keep:
             body.remove(element)
-    return body, sum(bool(keep) for _, keep in verdicts)
-
-
-def _key(element: etree._Element) -> str:
-    """A block's text without markup, for finding the same block in another run."""
-    return _normalise("".join(element.itertext()))
+    return _to_html(body)
 
 
 def _to_html(body: etree._Element) -> str:

@@ -228,3 +228,22 @@ class Poll(models.Model):
 
     def __str__(self):
         return f"{self.source} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class BoilerplateBlock(models.Model):
+    """A short block seen on a source's pages, and on how many: the source's furniture is on most of them.
+
+    The row with the empty digest counts the source's pages themselves
+    (newsdesk/wire/source_boilerplate.py keeps both).
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="boilerplate_blocks")
+    digest = models.CharField(max_length=16, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "digest"], name="wire_boilerplate_block_unique")]
+
+    def __str__(self):
+        return f"{self.digest or 'pages'} on {self.pages} pages of {self.source}"

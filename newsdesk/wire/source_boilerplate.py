@@ -1,0 +1,81 @@
+"""Per-source learning: the blocks one source repeats on most of its pages are its furniture.
+
+A site's footer, its newsletter box, its "Support our journalism" line look
+like prose to any rule that reads one page. Across pages they give themselves
+away: the same block, word for word, on page after page of one source, while
+the story's own paragraphs never repeat. Each extracted page leaves the
+fingerprints of its short blocks (boilerplate.block_digest) in the
+BoilerplateBlock table, with a count of pages per fingerprint and one count of
+the source's pages; once a block is on most of a source's pages, extraction
+drops it from that source's next pages.
+
+The wire pipeline calls extract_for_source(source, page, ...) instead of
+extract(page, ...).
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .extraction import Extraction, extract
+from .models import BoilerplateBlock
+from .writing import serialised_writes
+
+__all__ = ["extract_for_source", "learnt_blocks", "record_blocks"]
+
+# A block is learnt once it is on this share of the source's pages...
+LEARNT_SHARE = 0.6
+# ...and on at least this many: two pages in a row sharing a block prove nothing.
+LEARNT_MIN_PAGES = 5
+# Every PRUNE_EVERY pages, fingerprints too rare ever to reach LEARNT_SHARE
+# again soon (seen on under PRUNE_SHARE of the pages) are deleted, so the
+# store holds a source's furniture and its recent pages, not its archive.
+PRUNE_EVERY = 50
+PRUNE_SHARE = 0.1
+_PAGES = ""  # the digest of the row that counts the source's pages
+
+
+def extract_for_source(source, content, *, extractor=extract, **arguments) -> Extraction:
+    """Extract a page of source, dropping the blocks learnt from its other pages, and learn from this one.
+
+    ``extractor`` is extract or a function with its signature (the pipeline's
+    pool of extraction processes); ``arguments`` go to it as they are.
+    """
+    extraction = extractor(content, learnt=learnt_blocks(source), **arguments)
+    record_blocks(source, extraction.block_digests)
+    return extraction
+
+
+def learnt_blocks(source) -> frozenset[str]:
+    """The fingerprints of the blocks on most of source's pages."""
+    pages = BoilerplateBlock.objects.filter(source=source, digest=_PAGES).values_list("pages", flat=True).first() or 0
+    if pages < LEARNT_MIN_PAGES:
+        return frozenset()
+    threshold = max(LEARNT_MIN_PAGES, LEARNT_SHARE * pages)
+    return frozenset(
+        BoilerplateBlock.objects.filter(source=source, pages__gte=threshold)
+        .exclude(digest=_PAGES)
+        .values_list("digest", flat=True)
+    )
+
+
+def record_blocks(source, digests) -> None:
+    """Count one more page of source, and one more page for each block fingerprint it holds."""
+    digests = sorted(set(digests) - {_PAGES}) + [_PAGES]
+    with serialised_writes(), transaction.atomic():
+        rows = BoilerplateBlock.objects.filter(source=source, digest__in=digests)
+        present = set(rows.values_list("digest", flat=True))
+        rows.update(pages=F("pages") + 1)
+        missing = [BoilerplateBlock(source=source, digest=d, pages=1) for d in digests if d not in present]
+        try:
+            with transaction.atomic():
+                BoilerplateBlock.objects.bulk_create(missing)
+        except IntegrityError:
+            # another worker added some of them meanwhile: count this page on theirs
+            for row in missing:
+                updated = BoilerplateBlock.objects.filter(source=source, digest=row.digest).update(pages=F("pages") + 1)
+                if not updated:
+                    BoilerplateBlock.objects.get_or_create(source=source, digest=row.digest, defaults={"pages": 1})
+    pages = BoilerplateBlock.objects.filter(source=source, digest=_PAGES).values_list("pages", flat=True).first() or 0
+    if pages % PRUNE_EVERY == 0:
+        with serialised_writes():
+            BoilerplateBlock.objects.filter(source=source, pages__lt=PRUNE_SHARE * pages).exclude(digest=_PAGES).delete()
