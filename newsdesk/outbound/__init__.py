@@ -8,6 +8,7 @@
 - ``headers.py``: content type, Retry-After and max-age, clamped;
 - ``client.py``: one bounded request, no proxies, redirects left to the caller;
 - ``pacing.py``, ``robots.py``: per-host politeness;
+- ``shared_pacing.py``: the per-host limits shared by worker processes (lock files, Redis);
 - ``fetcher.py``: ``Fetcher``, the wire desk's polite GET, built from all of the above;
 - ``backoff.py``: how long to leave something failing alone;
 - ``configured.py``: the one Django-aware module, building them from the settings.

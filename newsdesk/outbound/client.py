@@ -22,7 +22,7 @@ own client would decode bodies a whole network chunk at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
 
@@ -103,14 +103,21 @@ class Client:
 
     @contextmanager
     def open(
-        self, method: str, url: str, headers: Mapping[str, str] | None = None, content: bytes | None = None
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> Iterator[Response]:
         """Send one request and yield its ``Response``; raise ``FetchError`` on any failure.
 
         The deadline runs from the start of the request until the block ends:
-        read the body inside it.
+        read the body inside it. ``on_sent`` is called once the request's
+        headers are on their way, after any connection set-up: the moment the
+        server sees the request start, which per-host pacing counts from.
         """
-        request = _request(method, url, self._headers(headers), content, self.timeout)
+        request = _request(method, url, self._headers(headers), content, self.timeout, on_sent)
         with deadline(self.timeout), _failures(url, self.timeout):
             response = self._pool.handle_request(request)
             try:
@@ -175,7 +182,9 @@ def headers_for(url: str, first_url: str, headers: Mapping[str, str], private: I
     return {name: value for name, value in headers.items() if name.lower() not in dropped}
 
 
-def _request(method: str, url: str, headers: httpx.Headers, content: bytes | None, timeout: float) -> httpcore.Request:
+def _request(
+    method: str, url: str, headers: httpx.Headers, content: bytes | None, timeout: float, on_sent=None
+) -> httpcore.Request:
     """The httpcore request for ``url``, its URL and headers (Host, Content-Length) prepared by httpx."""
     try:
         prepared = httpx.Request(method, url, headers=headers, content=content)
@@ -191,8 +200,19 @@ def _request(method: str, url: str, headers: httpx.Headers, content: bytes | Non
         httpcore.URL(scheme=target.raw_scheme, host=target.raw_host, port=target.port, target=target.raw_path),
         headers=prepared.headers.raw,
         content=content,
-        extensions={"timeout": dict.fromkeys(("connect", "read", "write", "pool"), timeout)},
+        extensions={"timeout": dict.fromkeys(("connect", "read", "write", "pool"), timeout)}
+        | ({"trace": _on_headers_sent(on_sent)} if on_sent else {}),
     )
+
+
+def _on_headers_sent(callback: Callable[[], None]):
+    """An httpcore trace hook calling ``callback`` when the request headers have been sent."""
+
+    def trace(event: str, info: dict) -> None:
+        if event.endswith("send_request_headers.complete"):
+            callback()
+
+    return trace
 
 
 def _at_most(stream: Iterable[bytes], limit: int, too_large: FetchError | None) -> Iterator[bytes]:

@@ -14,6 +14,8 @@ from newsdesk import __version__, conf
 
 from .fetcher import Fetcher
 from .guard import AddressGuard
+from .pacing import HostPacing
+from .shared_pacing import FileHostLimits, RedisHostLimits, SharedPacing
 
 _shared_lock = threading.Lock()
 _shared = None  # (key, fetcher)
@@ -52,9 +54,33 @@ def _fetcher_arguments():
     }
 
 
+def shared_limits_backend():
+    """Where the per-host limits are shared: "redis", "files" or "off" (NEWSDESK_FETCH_SHARED_LIMITS)."""
+    chosen = conf.get("NEWSDESK_FETCH_SHARED_LIMITS")
+    if chosen == "auto":
+        return "redis" if getattr(settings, "NEWSDESK_REDIS_URL", "") else "files"
+    if chosen not in {"redis", "files", "off"}:
+        raise ValueError(f"NEWSDESK_FETCH_SHARED_LIMITS must be auto, redis, files or off, not {chosen!r}")
+    return chosen
+
+
+def host_pacing(arguments):
+    """The per-host limits for a fetcher built from `arguments`, shared with other processes unless "off"."""
+    local = HostPacing(arguments["per_host_concurrency"])
+    backend = shared_limits_backend()
+    if backend == "off":
+        return local
+    if backend == "redis":
+        shared = RedisHostLimits(settings.NEWSDESK_REDIS_URL, local.per_host_concurrency, arguments["timeout"])
+    else:
+        shared = FileHostLimits(settings.DATA_DIR / "host-limits", local.per_host_concurrency)
+    return SharedPacing(local, shared)
+
+
 def make_fetcher():
     """A new Fetcher configured from the newsdesk settings; the caller closes it."""
-    return Fetcher(**_fetcher_arguments())
+    arguments = _fetcher_arguments()
+    return Fetcher(**arguments, pacing=host_pacing(arguments))
 
 
 def shared_fetcher():
@@ -67,10 +93,10 @@ def shared_fetcher():
     """
     global _shared
     arguments = _fetcher_arguments()
-    key = (os.getpid(), repr(sorted(arguments.items())))
+    key = (os.getpid(), repr(sorted(arguments.items())), shared_limits_backend())
     with _shared_lock:
         if _shared is None or _shared[0] != key:
             if _shared is not None and _shared[0][0] == key[0]:
                 _shared[1].close()  # settings changed; it stays usable by whoever still holds it
-            _shared = (key, Fetcher(**arguments))
+            _shared = (key, Fetcher(**arguments, pacing=host_pacing(arguments)))
         return _shared[1]

@@ -68,7 +68,9 @@ class Fetcher:
     matched on its first token (before the "/"), as urllib.robotparser does.
     ``allowed_networks`` (CIDR strings, "127.0.0.1/32") and
     ``allowed_addresses`` (address:port pairs, "127.0.0.1:8000") may be
-    fetched from even though they are not public.
+    fetched from even though they are not public. ``pacing`` replaces the
+    process's own per-host limits (``SharedPacing``, shared with other
+    processes); it brings its own concurrency.
     """
 
     def __init__(
@@ -82,6 +84,7 @@ class Fetcher:
         per_host_delay: float = 1.0,
         respect_robots: bool = True,
         allowed_addresses=(),
+        pacing=None,
     ):
         self.user_agent = user_agent
         self.timeout = timeout
@@ -90,9 +93,15 @@ class Fetcher:
         self.per_host_delay = per_host_delay
         self.respect_robots = respect_robots
         self.guard = AddressGuard(allowed_networks, allowed_addresses)
-        self._pacing = HostPacing(per_host_concurrency)
+        # Another pacing (shared_pacing.py) may keep the limits across processes.
+        self._pacing = pacing or HostPacing(per_host_concurrency)
         self._client = Client(self.guard, user_agent, timeout)
         self._robots = RobotsRules(self._client, self._pacing, user_agent, per_host_delay, max_redirects)
+
+    @property
+    def per_host_concurrency(self) -> int:
+        """Requests in flight to one host at most: what a scheduler can usefully start for one host."""
+        return self._pacing.per_host_concurrency
 
     def close(self) -> None:
         """Close pooled connections. The fetcher stays usable: a shared one may be closed by anyone."""
@@ -138,10 +147,10 @@ class Fetcher:
             if self.respect_robots:
                 interval = max(interval, self._robots.crawl_delay(current))
             hop_headers = headers_for(current, url, request_headers, private=headers or ())
-            with self._pacing.turn(host, interval):
+            with self._pacing.turn(host, interval) as sent:
                 started = time.monotonic()
                 try:
-                    outcome = self._get(current, hop_headers)
+                    outcome = self._get(current, hop_headers, sent)
                 finally:
                     elapsed += time.monotonic() - started
             if isinstance(outcome, str):  # a redirect's target
@@ -158,9 +167,9 @@ class Fetcher:
                 continue
             return FetchResult(**outcome, elapsed=timedelta(seconds=elapsed), redirects=tuple(chain[:-1]))
 
-    def _get(self, url: str, headers: dict[str, str]) -> str | dict:
+    def _get(self, url: str, headers: dict[str, str], sent) -> str | dict:
         """One GET, no redirect followed: the redirect's target, or the fields of a ``FetchResult``."""
-        with self._client.open("GET", url, headers) as response:
+        with self._client.open("GET", url, headers, on_sent=sent) as response:
             location = redirect_location(response)
             if location is not None:
                 return location

@@ -99,8 +99,8 @@ class RobotsRules:
             except FetchError:
                 break  # redirected somewhere that cannot be fetched: unavailable
             try:
-                with self._pacing.turn(host, self.per_host_delay), self._client.open(
-                    "GET", url, {"Accept": "text/plain"}
+                with self._pacing.turn(host, self.per_host_delay) as sent, self._client.open(
+                    "GET", url, {"Accept": "text/plain"}, on_sent=sent
                 ) as response:
                     location = redirect_location(response)
                     if location is None and 200 <= response.status < 300:

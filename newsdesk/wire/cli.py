@@ -78,14 +78,14 @@ def export_sources():
 @click.option("--once", is_flag=True, required=True, help="Poll every due source once, then exit.")
 @click.option("--all", "every", is_flag=True, help="Poll every enabled source, due or not.")
 def ingest(once, every):
-    """Poll the wire desk's sources and print a summary table."""
+    """Poll the wire desk's sources, NEWSDESK_POLL_CONCURRENCY at once, and print a summary table."""
     _django()
     from django.utils import timezone
 
     from newsdesk.outbound.configured import shared_fetcher
 
     from .models import Source
-    from .pipeline import poll_source
+    from .polling import poll_concurrently
 
     sources_to_poll = Source.objects.filter(enabled=True)
     if not every:
@@ -93,18 +93,24 @@ def ingest(once, every):
     sources_to_poll = list(sources_to_poll.order_by("next_poll_at"))
     rows = [["source", "result", "new", "updated", "unchanged", "skipped", "failed", "seconds"]]
     fetcher = shared_fetcher()
-    with click.progressbar(sources_to_poll, label="Polling", file=sys.stderr, show_pos=True) as bar:
-        for source in bar:
-            outcome = poll_source(source, fetcher, holder="newsdesk ingest", due_only=not every)
-            if outcome is None:
-                rows.append([source.name, "busy (another poll holds it)", "", "", "", "", "", ""])
-                continue
-            result = "not modified" if outcome.not_modified else ("ok" if outcome.ok else f"failed: {outcome.error[:70]}")
-            rows.append([source.name, result, str(outcome.new), str(outcome.updated), str(outcome.unchanged),
-                         str(outcome.skipped), str(outcome.failed), f"{outcome.seconds:.1f}"])
+    polls = poll_concurrently(sources_to_poll, fetcher, holder="newsdesk ingest", due_only=not every)
+    finished = {}  # polls end in any order; the table lists them in the order they were due
+    with click.progressbar(length=len(sources_to_poll), label="Polling", file=sys.stderr, show_pos=True) as bar:
+        for source, outcome in polls:
+            bar.update(1)
+            finished[source.pk] = outcome_row(source, outcome)
+    rows += [finished[source.pk] for source in sources_to_poll]
     echo_table(rows)
     if len(rows) == 1:
         click.echo("No source is due." if not every else "No enabled source.")
+
+
+def outcome_row(source, outcome):
+    if outcome is None:
+        return [source.name, "busy (another poll holds it)", "", "", "", "", "", ""]
+    result = "not modified" if outcome.not_modified else ("ok" if outcome.ok else f"failed: {outcome.error[:70]}")
+    return [source.name, result, str(outcome.new), str(outcome.updated), str(outcome.unchanged),
+            str(outcome.skipped), str(outcome.failed), f"{outcome.seconds:.1f}"]
 
 
 def echo_table(rows):

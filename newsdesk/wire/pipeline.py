@@ -20,7 +20,8 @@
    the feed's categories, and the source's own section as a prior) and
    store it once, keyed by its identity (the GUID, else the canonical URL),
    keeping the earlier version when the source edited the story; sizes are
-   capped (limits.py);
+   capped (limits.py); fingerprint it and link it to the story it copies,
+   if the desk holds one (newsdesk/copies);
 6. apply the rules (rules.py) to a new item, after it is stored, and again
    to items whose rules failed on an earlier poll; an item no rule decided
    whose section is below NEWSDESK_SECTION_CONFIDENCE is held for an editor;
@@ -31,6 +32,10 @@
 A failure of one item is stored on that item (error, attempts, retry_at) and
 retried with back-off on later polls; a failure of the source is stored on
 the source. Neither stops other items, other sources or the worker.
+
+One worker runs many of these polls at once (polling.py): each poll's
+writes take turns with the others' on SQLite (writing.py), and extraction
+may run in processes of its own (extraction_pool.py).
 """
 
 import hashlib
@@ -49,15 +54,19 @@ from newsdesk import conf
 from newsdesk.newsroom.leases import Heartbeat, Lease
 from newsdesk.outbound import FetchError, backoff
 from newsdesk.outbound.configured import make_fetcher, shared_fetcher  # noqa: F401  (make_fetcher: callers' import)
+from newsdesk.copies.linking import note_item
 from newsdesk.sections.filing import file_story
 from newsdesk.stories.excerpts import plain_text
 
 from . import discovery, parsing
-from .extraction import ExtractionError, extract
+from .extraction import ExtractionError
+from .extraction_pool import extract_page
 from .limits import MAX_STORY_CHARS, MAX_URL_CHARS, bounded_raw, clip, fits
 from .models import Poll, Source, WireItem, WireItemVersion, identity_key
+from .source_boilerplate import extract_for_source
 from .rules import apply_rules
 from .sanitising import sanitise_html
+from .writing import serialised_writes
 
 logger = logging.getLogger(__name__)
 
@@ -165,19 +174,28 @@ def poll_source(source, fetcher, now=None, holder="newsdesk", due_only=True):
     """
     now = now or timezone.now()
     holder = f"{holder[:180]}#{secrets.token_hex(4)}"
-    if not claim(source, now, holder, due_only):
-        return None
-    source.refresh_from_db()
-    poll = Poll.objects.create(source=source, started_at=now)
+    with serialised_writes():
+        if not claim(source, now, holder, due_only):
+            return None
+        source.refresh_from_db()
+        poll = Poll.objects.create(source=source, started_at=now)
     started = timezone.now()
     try:
         with Heartbeat(POLL_LEASE, source.pk, holder, lease_length()) as heartbeat:
             run = SourcePoll(source, fetcher, holder, heartbeat)
             run.run()
     finally:
-        release(source, holder)
+        with serialised_writes():
+            release(source, holder)
     outcome = run.outcome
     outcome.seconds = (timezone.now() - started).total_seconds()
+    with serialised_writes():
+        record_poll(poll, outcome)
+    return outcome
+
+
+def record_poll(poll, outcome):
+    """Write the poll log row of a finished poll."""
     Poll.objects.filter(pk=poll.pk).update(
         finished_at=timezone.now(),
         ok=outcome.ok,
@@ -189,7 +207,6 @@ def poll_source(source, fetcher, now=None, holder="newsdesk", due_only=True):
         error=outcome.error,
         notes="\n".join(outcome.notes),
     )
-    return outcome
 
 
 class SourcePoll:
@@ -237,7 +254,7 @@ class SourcePoll:
         the source row (on SQLite the transaction itself takes the write
         lock), so the lease cannot change hands between them.
         """
-        with transaction.atomic():
+        with serialised_writes(), transaction.atomic():
             if not POLL_LEASE.is_held_by(self.source.pk, self.holder, for_update=True):
                 self.heartbeat.lost.set()
                 self.ensure_held()
@@ -331,6 +348,7 @@ class SourcePoll:
             if existing is None and stored:
                 return "unchanged"  # another poll stored it between our look-up and our insert
             raise
+        self.note_copy(item)
         self.apply_rules(item)
         return "new"
 
@@ -365,7 +383,7 @@ class SourcePoll:
         else:
             try:
                 page = self.fetcher.fetch(feed_item.url, accept="text/html,application/xhtml+xml")
-                extraction = extract(page.content, url=page.url, fast=conf.get("NEWSDESK_FAST_EXTRACTION"))
+                extraction = extract_for_source(self.source, page.content, extractor=extract_page, url=page.url, fast=conf.get("NEWSDESK_FAST_EXTRACTION"))
             except (FetchError, ExtractionError) as error:
                 fields.update(
                     feed_story(feed_html, feed_item.url),
@@ -411,12 +429,22 @@ class SourcePoll:
         item.content_hash = digest
         self.set_error(item, WireItem.Stage.PAGE, page_error)
         self.save(item, version=version)
+        self.note_copy(item)
+
+    def note_copy(self, item):
+        """Fingerprint the stored item and link it to the story it copies (newsdesk/copies), before the rules."""
+        with serialised_writes():
+            note_item(item)
 
     # --- stage 6 ----------------------------------------------------------
 
     def apply_rules(self, item):
         """Apply the rules to a stored item; a failure is recorded on it and retried later."""
         self.ensure_held()
+        with serialised_writes():
+            self.apply_rules_now(item)
+
+    def apply_rules_now(self, item):
         try:
             apply_rules(item)
         except Exception as error:
@@ -456,6 +484,7 @@ class SourcePoll:
         return timezone.now() + backoff(attempts, base=self.source.poll_interval)
 
     def record_rule_failure(self, item, error):
+        # Called from apply_rules, inside its serialised_writes block.
         fresh = WireItem.objects.filter(pk=item.pk).values("attempts", "error_stage").first() or {}
         attempts = (fresh.get("attempts", 0) if fresh.get("error_stage") == WireItem.Stage.RULES else 0) + 1
         retry_at = self.retry_time(attempts)
@@ -513,14 +542,15 @@ class SourcePoll:
             # The server asked us to come back later (Cache-Control); a day at most.
             interval = min(hint, timedelta(days=1))
         # Only the lease holder writes: a poll that lost its lease changes nothing.
-        Source.objects.filter(pk=source.pk, locked_by=self.holder).update(
-            etag=source.etag,
-            last_modified=source.last_modified,
-            last_polled_at=now,
-            last_success_at=now,
-            consecutive_failures=0,
-            next_poll_at=now + interval,
-        )
+        with serialised_writes():
+            Source.objects.filter(pk=source.pk, locked_by=self.holder).update(
+                etag=source.etag,
+                last_modified=source.last_modified,
+                last_polled_at=now,
+                last_success_at=now,
+                consecutive_failures=0,
+                next_poll_at=now + interval,
+            )
 
     def record_failure(self, reason, retry_after):
         source = self.source
@@ -529,13 +559,14 @@ class SourcePoll:
         # Back off from the source's own pace: a feed polled every 15 minutes is
         # retried after 15, 30, 60… minutes, up to a day.
         delay = backoff(failures, base=source.poll_interval, retry_after=retry_after)
-        Source.objects.filter(pk=source.pk, locked_by=self.holder).update(
-            last_polled_at=now,
-            last_error=reason,
-            last_error_at=now,
-            consecutive_failures=failures,
-            next_poll_at=now + delay,
-        )
+        with serialised_writes():
+            Source.objects.filter(pk=source.pk, locked_by=self.holder).update(
+                last_polled_at=now,
+                last_error=reason,
+                last_error_at=now,
+                consecutive_failures=failures,
+                next_poll_at=now + delay,
+            )
         logger.warning("Source %s failed (%d in a row): %s", source, failures, reason)
 
 

@@ -18,12 +18,14 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page, WorkflowState
 
 from newsdesk import conf
+from newsdesk.copies.desk import with_originals
 from newsdesk.sections.filing import story_text
 from newsdesk.sections.labels import record_choice
 from newsdesk.stories.models import SectionPage
 
 from .models import Poll, Source, WireItem
 from .publishing import Outcome, may_file_into, publish_item, publish_item_as, target_section
+from .throughput import Figures, desk_throughput, duration
 
 QUEUE_PAGE_SIZE = 50
 HEALTH_DAYS = 14
@@ -61,6 +63,7 @@ def queue(request):
     with_review_states(page.object_list)
     sections = SectionPage.objects.live().order_by("path")
     with_suggestions(page.object_list, sections)
+    with_originals(page.object_list)
     return TemplateResponse(
         request,
         "wire/queue.html",
@@ -83,6 +86,7 @@ def preview(request, item_id):
     item = get_object_or_404(WireItem.objects.select_related("source", "section", "article"), pk=item_id)
     with_review_states([item])
     with_suggestions([item], SectionPage.objects.live())
+    with_originals([item])
     section = target_section(item)
     may_add = section is not None and may_file_into(request.user, section)
     return TemplateResponse(
@@ -309,16 +313,35 @@ def health(request):
     days = [start + timedelta(days=n) for n in range(HEALTH_DAYS)]
     items = per_day(WireItem.objects.filter(fetched_at__gte=since), "fetched_at")
     failures = per_day(Poll.objects.filter(started_at__gte=since, ok=False), "started_at")
+    throughput = desk_throughput()
     rows = []
     for source in Source.objects.select_related("section").order_by("-consecutive_failures", "name"):
         item_counts = [items.get((source.pk, day), 0) for day in days]
         failure_counts = [failures.get((source.pk, day), 0) for day in days]
-        rows.append({"source": source, "chart": bar_chart(item_counts, failure_counts, days)})
+        figures = shown(throughput.by_source.get(source.pk, Figures()))
+        rows.append({"source": source, "chart": bar_chart(item_counts, failure_counts, days), "figures": figures})
+    overall = shown(throughput.overall)
+    overall.update(sources_due=throughput.sources_due, oldest_due=duration(throughput.oldest_due_seconds))
     return TemplateResponse(
         request,
         "wire/health.html",
-        {"page_title": "Source health", "header_icon": "pick", "rows": rows, "days": HEALTH_DAYS},
+        {"page_title": "Source health", "header_icon": "pick", "rows": rows, "days": HEALTH_DAYS,
+         "overall": overall},
     )
+
+
+def shown(figures):
+    """Throughput figures as the health page prints them."""
+    return {
+        "items_last_hour": figures.items_last_hour,
+        "items_per_second": f"{figures.items_per_second:.2f}",
+        "waiting": figures.waiting,
+        "waiting_new": figures.waiting_new,
+        "waiting_held": figures.waiting_held,
+        "median_delay": duration(figures.median_delay),
+        "slow_delay": duration(figures.slow_delay),
+        "delay_count": len(figures.delays or ()),
+    }
 
 
 def per_day(queryset, field):
