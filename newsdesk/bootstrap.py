@@ -2,7 +2,6 @@
 
 import os
 import secrets
-from urllib.parse import urlsplit
 
 import click
 from django.conf import settings
@@ -10,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
 
 from newsdesk.security.files import write_private_file
+from newsdesk.stories.homepage import ensure_home_page
+
 
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@localhost"
@@ -44,39 +44,6 @@ def prepare_site(load_demo=True, echo=print):
             echo(f"Loaded the demo newsroom: {count} stories.")
         repoint_demo_sources()
     ensure_admin(echo)
-
-
-@transaction.atomic
-def ensure_home_page():
-    """Give the default site a newsdesk home page, replacing Wagtail's welcome page."""
-    from wagtail.models import Page, Site
-
-    from newsdesk.stories.models import HomePage
-
-    home = HomePage.objects.first()
-    if home is None:
-        root = Page.get_first_root_node()
-        welcome = Page.objects.filter(depth=2, slug="home").exclude(
-            content_type__model="homepage", content_type__app_label="stories"
-        )
-        for page in welcome:
-            if not page.get_children().exists():
-                page.delete()
-        home = root.add_child(instance=HomePage(title="Home", slug="home"))
-        home.save_revision().publish()
-    base_url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-    hostname = base_url.hostname or "localhost"
-    port = base_url.port or (443 if base_url.scheme == "https" else 80)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True)
-    elif site.root_page_id != home.pk or (site.hostname, site.port) == ("localhost", 80):
-        # Wagtail's first site is localhost:80; full URLs (feeds, share
-        # links outside a request) should name the address the site runs on.
-        site.root_page = home
-        site.hostname, site.port = hostname, port
-        site.save()
-    return home
 
 
 def check_admin_password(password, user=None):

@@ -19,13 +19,16 @@ def setup_django():
 # Subcommands defined by the apps, imported only when used: `newsdesk
 # extract` loads trafilatura, which every other command can do without.
 LAZY_COMMANDS = {
+    "backup": "newsdesk.backups.cli.backup",
     "demo": "newsdesk.demo.cli.demo",
     "extract": "newsdesk.wire.commands.extract_command",
     "ingest": "newsdesk.wire.cli.ingest",
     "nginx-config": "newsdesk.pagecache.nginx.nginx_config",
+    "restore": "newsdesk.backups.cli.restore",
     "sections": "newsdesk.sections.cli.sections",
     "serve": "newsdesk.serving.serve",
     "sources": "newsdesk.wire.cli.sources",
+    "stories": "newsdesk.copies.cli.stories",
 }
 
 
@@ -44,6 +47,16 @@ class NewsdeskGroup(click.Group):
 
             return import_string(LAZY_COMMANDS[name])
         return django_command(name)
+
+    def invoke(self, ctx):
+        # A setting the environment gets wrong (a relative NEWSDESK_DATA_DIR,
+        # a malformed URL) is the operator's to fix: say so in one line.
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            return super().invoke(ctx)
+        except ImproperlyConfigured as error:
+            raise click.ClickException(str(error)) from None
 
     def format_epilog(self, ctx, formatter):
         formatter.write_paragraph()
@@ -64,6 +77,9 @@ def django_command(name):
         from django.core.management import execute_from_command_line
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018  (a settings error surfaces here, not as "Unknown command")
         execute_from_command_line(["newsdesk", name, *ctx.args])
 
     return run_django_command

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings as django_settings
 
+from newsdesk.environment import parse_like, raw
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -52,11 +54,24 @@ SETTINGS = {
     "NEWSDESK_FETCH_MAX_BYTES": Setting(5_000_000, "Largest feed or page the wire desk downloads, in bytes."),
     "NEWSDESK_FETCH_PER_HOST_DELAY": Setting(1.0, "Seconds between the starts of two requests to one host."),
     "NEWSDESK_FETCH_PER_HOST_CONCURRENCY": Setting(2, "Requests in flight to one host at most."),
+    "NEWSDESK_FETCH_SHARED_LIMITS": Setting(
+        "auto", "Where worker processes share the per-host limits: 'redis', 'files' (a folder of lock files, "
+        "for workers on one machine), 'off' (each process keeps its own); 'auto' is redis when "
+        "NEWSDESK_REDIS_URL is set, else files."
+    ),
+    "NEWSDESK_POLL_CONCURRENCY": Setting(
+        40, "Sources one worker process polls at once (threads); requests to one host still wait for its "
+        "per-host limits."
+    ),
+    "NEWSDESK_EXTRACTION_PROCESSES": Setting(
+        0, "Processes a worker extracts article pages in, beside its polling threads; 0 extracts in the "
+        "polling threads themselves."
+    ),
     "NEWSDESK_FETCH_USER_AGENT": Setting(
         "", "User-Agent of the wire desk's requests; empty: “newsdesk/<version> (+<base URL>)”."
     ),
     "NEWSDESK_FAST_EXTRACTION": Setting(
-        False, "Extract wire stories with one trafilatura run instead of three: faster, no links kept."
+        False, "Extract wire stories without trafilatura's readability and jusText comparison: faster, a little less accurate."
     ),
     "NEWSDESK_POLL_LOCK_SECONDS": Setting(
         600, "Length of a poll's lease on its source, renewed every third of it while the poll runs; "
@@ -108,6 +123,19 @@ SETTINGS = {
         ("https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"),
         "Origins whose players a story's embeds may show in a frame (the readers' CSP frame-src).",
     ),
+    "NEWSDESK_BACKUP_DIR": Setting(
+        "", "Folder (absolute) the worker writes scheduled backups to; empty: no scheduled backups."
+    ),
+    "NEWSDESK_BACKUP_KEEP": Setting(7, "Scheduled backups kept in NEWSDESK_BACKUP_DIR; older ones are deleted."),
+    "NEWSDESK_BACKUP_EVERY_HOURS": Setting(24, "Hours between two scheduled backups."),
+    "NEWSDESK_METRICS": Setting(False, "Serve Prometheus metrics at /metrics (docs/operations.md)."),
+    "NEWSDESK_METRICS_ALLOWED_NETWORKS": Setting(
+        ("127.0.0.0/8", "::1/128"), "Networks (CIDR, comma-separated) that may read /metrics; loopback by default."
+    ),
+    "NEWSDESK_METRICS_TOKEN": Setting(
+        "", "When set, /metrics also asks for `Authorization: Bearer <token>`."
+    ),
+    "NEWSDESK_LOG_FORMAT": Setting("plain", "Console log lines: 'plain', or 'json' (one JSON object a line)."),
 }
 
 
@@ -116,26 +144,15 @@ def get(name):
     return getattr(django_settings, name, SETTINGS[name].default)
 
 
-def parse_bool(raw):
-    """An environment variable's yes or no: 1, true, yes, on (any case) are yes."""
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
 def from_environment(environ):
-    """The newsdesk settings given as environment variables, parsed by their default's type."""
+    """The newsdesk settings given as environment variables, parsed by their default's type.
+
+    newsdesk/environment.py does the parsing, for these and for settings.py
+    alike; a value of the wrong kind stops start-up with a clear message.
+    """
     values = {}
     for name, setting in SETTINGS.items():
-        raw = environ.get(name)
-        if raw is None or raw == "":
-            continue
-        if isinstance(setting.default, bool):
-            values[name] = parse_bool(raw)
-        elif isinstance(setting.default, int):
-            values[name] = int(raw)
-        elif isinstance(setting.default, float):
-            values[name] = float(raw)
-        elif isinstance(setting.default, (list, tuple)):
-            values[name] = tuple(item.strip() for item in raw.split(",") if item.strip())
-        else:
-            values[name] = raw
+        value = raw(name, environ=environ)
+        if value is not None:
+            values[name] = parse_like(setting.default, value, name)
     return values

@@ -1,8 +1,10 @@
 """Django settings for newsdesk, read from the environment.
 
-Every knob an operator turns is an environment variable named NEWSDESK_…
-(plus DATABASE_URL, the common convention). The defaults give the laptop
-mode: SQLite in ./var, the database task queue, local memory cache. The
+Every knob an operator turns is an environment variable: NEWSDESK_…, plus
+the common conventions DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS,
+EMAIL_URL and SENTRY_DSN. newsdesk/environment.py reads them all, and
+docs/configuration.md lists them. The defaults give the laptop mode: SQLite
+in the checkout's var/, the database task queue, local memory cache. The
 application's own settings (NEWSDESK_… with a default and a help line) live
 in newsdesk/conf.py.
 """
@@ -12,42 +14,24 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-
-from newsdesk.conf import from_environment, parse_bool
+from newsdesk import services
+from newsdesk.conf import from_environment
+from newsdesk.environment import default_data_dir, env_bool, env_int, env_list, env_path, env_str
 from newsdesk.security.files import make_private_dir, write_private_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return parse_bool(value)
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    return default if value is None or value == "" else int(value)
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
 # The data folder holds the database, the secret key and the admin password:
-# created readable by its owner only.
-DATA_DIR = make_private_dir(Path(os.environ.get("NEWSDESK_DATA_DIR", "var")).resolve())
+# created readable by its owner only. Never relative to the current folder:
+# a command run from elsewhere would quietly start a new, empty site.
+DATA_DIR = make_private_dir(env_path("NEWSDESK_DATA_DIR", default_data_dir()))
 
 
 def load_secret_key():
-    """Use NEWSDESK_SECRET_KEY, else a key generated once into the data folder (mode 0600)."""
-    if os.environ.get("NEWSDESK_SECRET_KEY"):
-        return os.environ["NEWSDESK_SECRET_KEY"]
+    """Use SECRET_KEY (or NEWSDESK_SECRET_KEY), else a key generated once into the data folder (mode 0600)."""
+    given = env_str("SECRET_KEY", "", aliases=["NEWSDESK_SECRET_KEY"])
+    if given:
+        return given
     key_file = DATA_DIR / "secret_key"
     try:
         write_private_file(key_file, secrets.token_urlsafe(50))
@@ -58,7 +42,7 @@ def load_secret_key():
 
 SECRET_KEY = load_secret_key()
 DEBUG = env_bool("NEWSDESK_DEBUG", False)
-ALLOWED_HOSTS = env_list("NEWSDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], aliases=["NEWSDESK_ALLOWED_HOSTS"])
 CSRF_TRUSTED_ORIGINS = env_list("NEWSDESK_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -71,9 +55,12 @@ INSTALLED_APPS = [
     "newsdesk.api",
     "newsdesk.webhooks",
     "newsdesk.sections",
+    "newsdesk.copies",
     "newsdesk.wire",
     "newsdesk.security",
     "newsdesk.pagecache",
+    "newsdesk.operations",
+    "newsdesk.backups",
     "wagtail.contrib.forms",
     "newsdesk.newsroom.redirects.RedirectsConfig",
     "wagtail.contrib.settings",
@@ -102,7 +89,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: it stores each reader page with every header the others add.
+    # Before everything: /healthz, /readyz and /metrics answer without the
+    # host check, the HTTPS redirect or the page cache; counts responses.
+    "newsdesk.operations.middleware.OperationsMiddleware",
+    # First of the rest: it stores each reader page with every header the others add.
     "newsdesk.pagecache.middleware.PageCacheMiddleware",
     # ETags and 304s for every page the cache does not answer.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -146,9 +136,7 @@ TEMPLATES = [
 # SQLite runs in WAL mode with immediate transactions so that the web server
 # and the worker can write at the same time without "database is locked".
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'newsdesk.sqlite3'}", conn_max_age=60
-    )
+    "default": services.database(env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'newsdesk.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Kept open between requests: opening one and running the pragmas below
@@ -187,9 +175,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("NEWSDESK_MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = env_path("NEWSDESK_MEDIA_ROOT", DATA_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local files under MEDIA_ROOT, or an S3-compatible bucket when
+    # NEWSDESK_S3_BUCKET names one (django-storages, the `s3` extra).
+    "default": services.media_storage(os.environ),
     "staticfiles": {
         "BACKEND": os.environ.get(
             "NEWSDESK_STATICFILES_STORAGE",
@@ -205,7 +195,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed, except the admin's preview, whose views say
+# SAMEORIGIN themselves (Wagtail's xframe_options_sameorigin_override).
+# Browsers that know CSP follow frame-ancestors 'self' instead.
+X_FRAME_OPTIONS = "DENY"
 # HSTS: Django's SecurityMiddleware sends it on every response to a request
 # that came over HTTPS, and never over plain HTTP, so it is on whenever the
 # site is served over HTTPS (directly, or behind a proxy that says so) and
@@ -215,6 +208,9 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_HSTS_SECONDS = env_int("NEWSDESK_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWSDESK_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("NEWSDESK_HSTS_PRELOAD", False)
+# `check --deploy` warns about both; they are off on purpose (above, and
+# docs/security.md), and an operator who wants them turns them on.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 if env_bool("NEWSDESK_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -256,8 +252,10 @@ CACHES = {
         "LOCATION": "newsdesk",
     }
 }
-# Redis, when given, holds the cache, the page cache and (with RQ) the task queue.
-NEWSDESK_REDIS_URL = os.environ.get("NEWSDESK_REDIS_URL", "")
+# Redis, when given, holds the cache, the page cache, the per-host fetch
+# limits and (by default then) the task queue. Code reads it as
+# settings.NEWSDESK_REDIS_URL, whichever of the two names gave it.
+NEWSDESK_REDIS_URL = env_str("REDIS_URL", "", aliases=["NEWSDESK_REDIS_URL"])
 if NEWSDESK_REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -265,11 +263,13 @@ if NEWSDESK_REDIS_URL:
     }
 
 # Background work goes through the tasks API. The backend is a dotted path:
-# the database queue on one machine, RQ on Redis when the site grows.
+# the database queue on one machine, RQ on Redis when the site grows (the
+# default once REDIS_URL is set: every machine's workers share its queue).
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "NEWSDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        "BACKEND": env_str(
+            "NEWSDESK_TASKS_BACKEND",
+            "django_tasks_rq.RQBackend" if NEWSDESK_REDIS_URL else "django_tasks_db.DatabaseBackend",
         ),
     }
 }
@@ -277,7 +277,7 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS["default"]["QUEUES"] = ["default"]
     RQ_QUEUES = {
-        "default": {"URL": os.environ.get("NEWSDESK_REDIS_URL", "redis://127.0.0.1:6379/0")},
+        "default": {"URL": NEWSDESK_REDIS_URL or "redis://127.0.0.1:6379/0"},
     }
 
 WAGTAIL_SITE_NAME = "newsdesk"
@@ -287,9 +287,8 @@ WAGTAIL_SITE_NAME = "newsdesk"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = os.environ.get("NEWSDESK_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
-}
+# The database backend, or OpenSearch/Elasticsearch when NEWSDESK_SEARCH_URL names a server.
+WAGTAILSEARCH_BACKENDS = {"default": services.search_backend(env_str("NEWSDESK_SEARCH_URL", ""))}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp"}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
@@ -307,8 +306,14 @@ LOGGING = {
     "filters": {
         "not_routine_task_news": {"()": "django.utils.log.CallbackFilter", "callback": _not_routine_task_news},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Plain lines, or JSON with NEWSDESK_LOG_FORMAT=json (newsdesk/operations/logs.py).
+    "formatters": {
+        "console": {
+            "()": "newsdesk.operations.logs.console_formatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "console"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -321,6 +326,14 @@ LOGGING = {
         "django_tasks_db": {"filters": ["not_routine_task_news"]},
     },
 }
+
+# E-mail (password resets, admin notifications): EMAIL_URL, or the
+# NEWSDESK_EMAIL_… variables one by one; Django's SMTP to localhost otherwise.
+globals().update(services.email(os.environ))
+
+# Error reporting to Sentry (or a compatible service) when SENTRY_DSN is
+# set; needs sentry-sdk, the `sentry` extra.
+services.start_error_reporting(os.environ)
 
 # newsdesk's own settings (newsdesk/conf.py) may be given in the environment.
 globals().update(from_environment(os.environ))

@@ -22,6 +22,9 @@ if conf.get("NEWSDESK_SERVE_MEDIA"):
 
 urlpatterns += [
     path("", include("newsdesk.seo.urls")),
+    # /favicon.ico, /apple-touch-icon.png, /icon-512.png. (/healthz, /readyz
+    # and /metrics are answered before URLs are resolved: newsdesk.operations.)
+    path("", include("newsdesk.branding.urls")),
     path("", include("newsdesk.feeds.urls")),
     path("api/", include("newsdesk.api.urls")),
     path("search/", search, name="search"),

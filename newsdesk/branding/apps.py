@@ -6,3 +6,8 @@ class BrandingConfig(AppConfig):
     label = "branding"
     verbose_name = "Branding"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

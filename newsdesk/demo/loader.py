@@ -17,6 +17,7 @@ from wagtail.rich_text import RichText
 
 from newsdesk import conf
 from newsdesk.branding.models import NewsroomSettings
+from newsdesk.stories.homepage import ensure_home_page
 from newsdesk.stories.models import (
     ArticleAuthor,
     ArticlePage,
@@ -51,8 +52,6 @@ def load_demo(force=False, echo=print, now=None, path=NEWSROOM_FILE):
     """
     if ArticlePage.objects.exists() and not force:
         return 0
-    from newsdesk.bootstrap import ensure_home_page
-
     newsroom = read_newsroom(path)
     now = now or timezone.now()
     home = ensure_home_page()

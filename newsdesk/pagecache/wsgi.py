@@ -30,8 +30,11 @@ POLL_SECONDS = 0.005
 class PageCacheApplication:
     """WSGI middleware: serve a fresh cached page, else call Django (which stores it)."""
 
-    def __init__(self, application):
+    def __init__(self, application, on_hit=None):
         self.application = application
+        # Called with the status of each answer from the cache (the metrics
+        # count them); None, as when metrics are off, costs nothing.
+        self.on_hit = on_hit
 
     def __call__(self, environ, start_response):
         current = policy()
@@ -42,13 +45,13 @@ class PageCacheApplication:
         try:
             entry = fresh(store, key)
             if entry is not None:
-                return serve(entry, environ, start_response)
+                return serve(entry, environ, start_response, self.on_hit)
             lock = store.render_lock(key)
             rendering = lock.acquire()
             if not rendering:
                 entry = wait_for(store, key, lock)
                 if entry is not None:
-                    return serve(entry, environ, start_response)
+                    return serve(entry, environ, start_response, self.on_hit)
         except Exception:
             logger.exception("The page cache cannot be read; serving without it")
             return self.application(environ, start_response)
@@ -98,9 +101,11 @@ class ReleasingBody:
             self.lock.release()
 
 
-def serve(entry, environ, start_response):
+def serve(entry, environ, start_response, on_hit=None):
     headers = entry.headers + HIT_HEADERS
     if not_modified(entry, environ):
+        if on_hit is not None:
+            on_hit(304)
         start_response("304 Not Modified", [(n, v) for n, v in headers if n.lower() in NOT_MODIFIED_HEADERS])
         return [b""]
     encoding = preferred_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
@@ -112,6 +117,8 @@ def serve(entry, environ, start_response):
         body = entry.gzipped
         headers = headers + [("Content-Encoding", "gzip")]
     headers.append(("Content-Length", str(len(body))))
+    if on_hit is not None:
+        on_hit(entry.status)
     start_response(STATUS_LINES.get(entry.status) or f"{entry.status} Cached", headers)
     return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 

@@ -7,6 +7,7 @@ STRUCTURED_DATA_SPECS = ["fill-1200x675", "fill-1200x900", "fill-1200x1200"]
 SOCIAL_CARD_SPEC = "fill-1200x630"
 # A publisher logo fits in a box; Google wants it at least 112 px on a side.
 LOGO_SPEC = "max-600x600"
+MIN_LOGO_SIDE = 112
 
 
 def lead_image_renditions(image):

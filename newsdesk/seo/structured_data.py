@@ -6,8 +6,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from newsdesk.branding.icons import LOGO_SIZE, SQUARE_LOGO_PATH
+
 from .addresses import absolute_url, origin
-from .images import LOGO_SPEC, STRUCTURED_DATA_SPECS
+from .images import LOGO_SPEC, MIN_LOGO_SIDE, STRUCTURED_DATA_SPECS
 
 CONTEXT = "https://schema.org"
 
@@ -29,22 +31,37 @@ def iso_datetime(value):
 
 
 def organization(newsroom, request):
-    data = {
+    return {
         "@type": "Organization",
         "name": newsroom.site_name,
         "url": origin(request) + "/",
+        "logo": publisher_logo(newsroom, request),
     }
-    # Without a logo uploaded the property is left out rather than pointing
-    # at an image we would have to invent.
+
+
+def publisher_logo(newsroom, request):
+    """The uploaded logo when search engines can use it, else the site's square icon.
+
+    Google reads no news publisher without a logo, and wants it MIN_LOGO_SIDE
+    or more on both sides: a wide banner logo falls short in height, and a
+    site without one has nothing. Both get the square drawn from the logo,
+    or from the site's initial (newsdesk/branding/icons.py).
+    """
     if newsroom.logo_id:
         rendition = newsroom.logo.get_rendition(LOGO_SPEC)
-        data["logo"] = {
-            "@type": "ImageObject",
-            "url": absolute_url(request, rendition.url),
-            "width": rendition.width,
-            "height": rendition.height,
-        }
-    return data
+        if min(rendition.width, rendition.height) >= MIN_LOGO_SIDE:
+            return {
+                "@type": "ImageObject",
+                "url": absolute_url(request, rendition.url),
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+    return {
+        "@type": "ImageObject",
+        "url": absolute_url(request, SQUARE_LOGO_PATH),
+        "width": LOGO_SIZE,
+        "height": LOGO_SIZE,
+    }
 
 
 def person(name, url):

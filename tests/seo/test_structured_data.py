@@ -30,7 +30,8 @@ def aware(value):
 def image_size(client, url):
     response = client.get(urlsplit(url).path)
     assert response.status_code == 200, url
-    return Image.open(io.BytesIO(b"".join(response.streaming_content))).size
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return Image.open(io.BytesIO(body)).size
 
 
 def test_article_carries_a_complete_news_article(client):
@@ -84,10 +85,12 @@ def test_wire_story_says_what_it_is_based_on(client):
     assert data["isBasedOn"]["publisher"] == {"@type": "Organization", "name": article.source_name}
 
 
-def test_publisher_logo_appears_once_the_newsroom_has_one(client):
-    """Without a logo the property is left out; with one it is an ImageObject with its size."""
+def test_publisher_always_has_a_logo_the_uploaded_one_once_there_is_one(client):
+    """Without a logo the site's square icon (512 px); with one, an ImageObject of it with its size."""
     article = own_story()
-    assert "logo" not in json_ld(client.get(article.url).content.decode())["NewsArticle"]["publisher"]
+    default = json_ld(client.get(article.url).content.decode())["NewsArticle"]["publisher"]["logo"]
+    assert urlsplit(default["url"]).path == "/icon-512.png"
+    assert image_size(client, default["url"]) == (default["width"], default["height"]) == (512, 512)
     newsroom = NewsroomSettings.objects.get()
     newsroom.logo = Author.objects.exclude(photo=None).first().photo
     newsroom.save()

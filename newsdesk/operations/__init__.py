@@ -1,0 +1,1 @@
+"""Running the site: health and readiness probes, Prometheus metrics, structured logs."""
