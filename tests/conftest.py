@@ -150,3 +150,9 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the block's on-commit callbacks (the purges) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

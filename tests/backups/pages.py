@@ -38,6 +38,14 @@ def render_pages(env):
     return {url: [status, AGE.sub(r"\1…\2", html)] for url, (status, html) in pages.items()}
 
 
+def assert_same_pages(before, after):
+    """Every page rendered before the backup renders, byte for byte, the same after the restore."""
+    assert sorted(after) == sorted(before)
+    for url, (status, html) in before.items():
+        assert status == 200, url
+        assert after[url] == [status, html], f"{url} differs after the restore"
+
+
 def without_collecting_twice(env):
     """`env` with plain static file storage: a restore then copies static files without hashing and
     compressing each, and pages render the same on both sites."""

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.backups.pages import newsdesk, render_pages, without_collecting_twice
+from tests.backups.pages import assert_same_pages, newsdesk, render_pages, without_collecting_twice
 
 ADMIN_URL = os.environ.get("NEWSDESK_TEST_POSTGRES_URL", "postgres://newsdesk:newsdesk@127.0.0.1:5432/postgres")
 
@@ -56,8 +56,4 @@ def test_backup_wipe_and_restore_on_postgresql(database, tmp_path):
     wipe()
     shutil.rmtree(tmp_path / "site")
     newsdesk(env, "restore", str(archive))
-    after = render_pages(env)
-    assert sorted(after) == sorted(before)
-    for url_path, (status, html) in before.items():
-        assert status == 200, url_path
-        assert after[url_path] == [status, html], f"{url_path} differs after the restore"
+    assert_same_pages(before, render_pages(env))

@@ -3,7 +3,7 @@
 import json
 import tarfile
 
-from tests.backups.pages import newsdesk, render_pages, without_collecting_twice
+from tests.backups.pages import assert_same_pages, newsdesk, render_pages, without_collecting_twice
 
 
 def test_backup_then_restore_into_an_empty_site_serves_the_same_pages(running_site, site_environment, tmp_path):
@@ -24,11 +24,7 @@ def test_backup_then_restore_into_an_empty_site_serves_the_same_pages(running_si
     # The "wiped" site: a new, empty data folder, as on a new machine.
     restored = dict(source, NEWSDESK_DATA_DIR=str(tmp_path / "restored"))
     newsdesk(restored, "restore", str(archive))
-    after = render_pages(restored)
-    assert sorted(after) == sorted(before)
-    for url, (status, html) in before.items():
-        assert status == 200, url
-        assert after[url] == [status, html], f"{url} differs after the restore"
+    assert_same_pages(before, render_pages(restored))
     media = tmp_path / "restored" / "media"
     assert sum(path.is_file() for path in media.rglob("*")) == manifest["media_files"]
 

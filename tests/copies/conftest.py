@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from newsdesk.stories.models import SectionPage
 from newsdesk.wire.models import Source, WireItem
-from newsdesk.wire.pipeline import make_fetcher, poll_source
+from newsdesk.wire.pipeline import poll_source
 from tests.copies.outlets import FEEDS, NAMES
+from tests.sections.conftest import fetcher, local_fetching  # noqa: F401  (polls 127.0.0.1 without pacing)
 from tests.wire.conftest import feed_server  # noqa: F401  (saved feeds on 127.0.0.1)
 
 
@@ -15,16 +16,6 @@ from tests.wire.conftest import feed_server  # noqa: F401  (saved feeds on 127.0
 def own_data_folder(settings, tmp_path):
     """No section model from another test: items keep their source's section."""
     settings.DATA_DIR = tmp_path
-
-
-@pytest.fixture
-def fetcher(settings, db):
-    Source.objects.update(enabled=False)  # only the test's own sources are polled
-    settings.NEWSDESK_FETCH_ALLOWED_NETWORKS = ("127.0.0.1/32",)
-    settings.NEWSDESK_FETCH_PER_HOST_DELAY = 0.0
-    settings.NEWSDESK_FETCH_TIMEOUT = 5.0
-    with make_fetcher() as fetcher:
-        yield fetcher
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """The page cache, exercised in-process through the WSGI application readers' requests reach."""
 
-import httpx
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from newsdesk.stories.models import ArticleAuthor, ArticlePage, Author, SectionPage
+from tests.support import wsgi_client
 
 
 @pytest.fixture
@@ -15,22 +13,8 @@ def cached_site(db, settings, tmp_path):
 
     settings.NEWSDESK_PAGE_CACHE = "disk"
     settings.NEWSDESK_PAGE_CACHE_DIR = str(tmp_path / "pages")
-    # As Django's test client does: the handler must not close the test's
-    # connection, whose transaction holds the demo newsroom.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        with httpx.Client(transport=httpx.WSGITransport(app=application), base_url="http://testserver") as client:
-            yield client
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the block's on-commit callbacks (the purges) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+    with wsgi_client(application) as client:
+        yield client
 
 
 @pytest.fixture
