@@ -7,6 +7,23 @@ os.environ.setdefault("NEWSDESK_DATA_DIR", tempfile.mkdtemp(prefix="newsdesk-tes
 os.environ.setdefault("NEWSDESK_SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from newsdesk.settings import *  # noqa: E402,F403
+from newsdesk import services  # noqa: E402
+
+# The suite's second run (`make test-postgres`): the in-process tests on a
+# PostgreSQL server and with Redis as Django's cache. Named apart from
+# DATABASE_URL and REDIS_URL, which the sites the tests start in processes
+# of their own would inherit: those keep their own SQLite data folders.
+if os.environ.get("NEWSDESK_TEST_DATABASE_URL"):
+    DATABASES = {"default": services.database(os.environ["NEWSDESK_TEST_DATABASE_URL"])}
+if os.environ.get("NEWSDESK_TEST_REDIS_URL"):
+    NEWSDESK_REDIS_URL = os.environ["NEWSDESK_TEST_REDIS_URL"]
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": NEWSDESK_REDIS_URL,
+            "KEY_PREFIX": f"newsdesk-test-{os.getpid()}",
+        }
+    }
 
 # The tests render pages without running collectstatic first.
 STORAGES = {
