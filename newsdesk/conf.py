@@ -36,6 +36,9 @@ SETTINGS = {
         True, "Feeds carry each story's full text; off, they carry the standfirst only."
     ),
     "NEWSDESK_FEED_ITEMS": Setting(30, "Stories in each feed."),
+    "NEWSDESK_CLUSTER_HOURS": Setting(
+        48, "Hours back a new wire item is compared with other outlets' stories for its cluster."
+    ),
     "NEWSDESK_WIRE_CANONICAL": Setting(
         "own", "Canonical link of a republished wire story: 'own' (this site's URL) or 'source'."
     ),

@@ -1,7 +1,12 @@
-"""What the wire desk and the story editor show of copies: "copy of <story> (<source>)" and a story's copies."""
+"""What the wire desk and the story editor show of copies and clusters.
+
+"copy of <story> (<source>)" on a copy's row, a story's copies, and one row
+per cluster ("3 sources") that opens to its members.
+"""
 
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.urls import reverse
 
 from .models import Fingerprint
@@ -33,4 +38,48 @@ def with_originals(items):
     for item in items:
         original = by_item.get(item.pk)
         item.original = describe(original) if original is not None else None
+    return items
+
+
+# A cluster's row lists this many members; a story every outlet told would list hundreds.
+MAX_MEMBERS_LISTED = 20
+
+
+def with_clusters(items):
+    """Give each wire item its cluster's place on the desk page, in two queries for the whole page.
+
+    The first item of a cluster on the page leads its row: `cluster_members`
+    (the others, oldest first, each with its `original`), `cluster_sources`
+    and `cluster_size`. Later members on the page get `in_cluster_row`, and
+    the desk lists them in the leader's row instead of their own.
+    """
+    from newsdesk.wire.models import WireItem
+
+    items = list(items)
+    cluster_of = dict(Fingerprint.objects.filter(wire_item__in=[item.pk for item in items], cluster__isnull=False)
+                      .values_list("wire_item_id", "cluster_id"))
+    members = {}
+    if cluster_of:
+        rows = (WireItem.objects.filter(fingerprint__cluster__in=set(cluster_of.values()))
+                .select_related("source", "article").defer("html", "text", "raw", "summary")
+                .annotate(cluster_key=F("fingerprint__cluster_id")).order_by("fetched_at", "pk"))
+        for member in rows:
+            members.setdefault(member.cluster_key, []).append(member)
+    listed, led = [], set()
+    for item in items:
+        item.cluster_members, item.cluster_sources, item.cluster_size = [], 0, 0
+        item.in_cluster_row = False
+        cluster = cluster_of.get(item.pk)
+        if cluster is None:
+            continue
+        if cluster in led:
+            item.in_cluster_row = True
+            continue
+        led.add(cluster)
+        group = members.get(cluster, [])
+        item.cluster_members = [member for member in group if member.pk != item.pk][:MAX_MEMBERS_LISTED]
+        item.cluster_sources = len({member.source_id for member in group})
+        item.cluster_size = len(group)
+        listed.extend(item.cluster_members)
+    with_originals(listed)
     return items

@@ -1,9 +1,17 @@
-"""The copies app's data: one fingerprint per story held, its band keys for look-up, and what it copies."""
+"""The copies app's data: one fingerprint per story held, its band keys for look-up, what it copies, its cluster."""
 
 from django.db import models
 from django.utils import timezone
 
-from .minhash import Signature
+
+class Cluster(models.Model):
+    """Other outlets' reports of one event, grouped (clusters.py); a story nobody else told has none."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Cluster {self.pk}"
 
 
 class Fingerprint(models.Model):
@@ -28,6 +36,15 @@ class Fingerprint(models.Model):
     # The estimated share of the shorter story found in its original.
     containment = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The same story told by other outlets (clusters.py).
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    # Sentence vectors (float32), computed once when the story is first
+    # compared for clustering: later checks read them instead of encoding
+    # every candidate again.
+    english_vector = models.BinaryField(null=True, blank=True)
+    multilingual_vector = models.BinaryField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -41,6 +58,9 @@ class Fingerprint(models.Model):
         return f"Fingerprint of {self.story_title()}"
 
     def sig(self):
+        # Imported here: numpy stays out of the web processes, which never compare.
+        from .minhash import Signature
+
         return Signature.from_bytes(bytes(self.signature), self.shingle_count)
 
     def story_title(self):

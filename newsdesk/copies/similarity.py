@@ -77,7 +77,7 @@ class Story:
     signature: object
     entities: frozenset
     english: bool
-    chars: object  # a 1-row sparse matrix of character n-gram counts, unit length
+    chars: object  # a 1-row sparse matrix of character n-gram counts, unit length; None where no blend needs it
     vectors: dict  # "english" / "multilingual": unit-length sentence vector, where computed
 
 
@@ -150,10 +150,9 @@ def blend_for(a, b, features):
 
 
 def features_of(a, b):
-    features = {
-        "chars": float(a.chars.multiply(b.chars).sum()),
-        "entities": entity_overlap(a.entities, b.entities),
-    }
+    features = {"entities": entity_overlap(a.entities, b.entities)}
+    if a.chars is not None and b.chars is not None:
+        features["chars"] = float(a.chars.multiply(b.chars).sum())
     for kind in ("english", "multilingual"):
         if kind in a.vectors and kind in b.vectors:
             features[kind] = float(np.dot(a.vectors[kind], b.vectors[kind]))

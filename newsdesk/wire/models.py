@@ -99,8 +99,16 @@ class Rule(models.Model):
         "stories.SectionPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="For “publish”: the section to publish into (default: the item's).",
     )
+    class ClusterPolicy(models.TextChoices):
+        ALL = "all", "Every outlet's report"
+        FIRST = "first", "Only the first report of a story"
+
     position = models.PositiveIntegerField(default=0)
     enabled = models.BooleanField(default=True)
+    cluster_policy = models.CharField(
+        max_length=10, choices=ClusterPolicy.choices, default=ClusterPolicy.ALL,
+        help_text="For “publish”: whether other outlets' reports of a story already published are published too.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]

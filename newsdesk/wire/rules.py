@@ -5,6 +5,7 @@ import re
 
 import regex
 
+from newsdesk.copies.clusters import published_report
 from newsdesk.copies.linking import published_original
 
 from .limits import clip
@@ -95,6 +96,19 @@ def apply_rules(item):
         item.status = WireItem.Status.HELD
         item.status_reason = clip(
             f"Copy of “{original.story_title()}” ({original.source_name() or 'our site'}), already published; "
+            f"not published by {reason[0].lower()}{reason[1:]}",
+            STATUS_REASON_CHARS,
+        )
+        item.save(update_fields=["status", "status_reason"])
+        return
+    first = published_report(item) if (
+        rule.action == rule.Action.PUBLISH and rule.cluster_policy == rule.ClusterPolicy.FIRST
+    ) else None
+    if first is not None:
+        # The rule publishes one report of each story: the first to arrive.
+        item.status = WireItem.Status.HELD
+        item.status_reason = clip(
+            f"Same story as “{first.title}” ({first.source.name}), already published; "
             f"not published by {reason[0].lower()}{reason[1:]}",
             STATUS_REASON_CHARS,
         )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page, WorkflowState
 
 from newsdesk import conf
-from newsdesk.copies.desk import with_originals
+from newsdesk.copies.desk import with_clusters, with_originals
 from newsdesk.sections.filing import story_text
 from newsdesk.sections.labels import record_choice
 from newsdesk.stories.models import SectionPage
@@ -64,6 +64,7 @@ def queue(request):
     sections = SectionPage.objects.live().order_by("path")
     with_suggestions(page.object_list, sections)
     with_originals(page.object_list)
+    with_clusters(page.object_list)
     return TemplateResponse(
         request,
         "wire/queue.html",

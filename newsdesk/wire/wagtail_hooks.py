@@ -56,7 +56,7 @@ class RuleViewSet(ModelViewSet):
     add_to_admin_menu = False
     list_display = ["__str__", "source", "action", "section", "position", "enabled"]
     list_filter = ["action", "enabled"]
-    form_fields = ["source", "action", "words", "pattern", "section", "position", "enabled"]
+    form_fields = ["source", "action", "words", "pattern", "section", "cluster_policy", "position", "enabled"]
 
     def get_form_class(self, for_update=False):
         # Built on RuleForm so Wagtail hands the form the acting user; the

@@ -229,6 +229,7 @@ def rule_form(section=None):
         "words": "ferry",
         "pattern": "",
         "section": section.pk if section else "",
+        "cluster_policy": Rule.ClusterPolicy.ALL,
         "position": 0,
         "enabled": "on",
     }
