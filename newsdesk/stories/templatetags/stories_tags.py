@@ -82,9 +82,11 @@ def site_home(context):
 
 
 @register.inclusion_tag("stories/includes/story_card.html", takes_context=True)
-def story_card(context, story, show_section=True, heading_level=3):
+def story_card(context, story, show_section=True, heading_level=3, loading="lazy"):
+    """`loading="eager"` for the first card of a listing: its image is often the largest thing in view."""
     return {
         "story": story,
+        "loading": loading,
         "show_section": show_section,
         "heading_tag": f"h{heading_level}",
         "request": context.get("request"),
