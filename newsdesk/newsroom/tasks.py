@@ -1,5 +1,6 @@
 """Background tasks of the newsroom."""
 
+import secrets
 from datetime import timedelta
 
 from django.core.management import call_command
@@ -13,10 +14,34 @@ from newsdesk import conf
 DELETE_BATCH = 2_000
 
 
+# Wagtail's publish_scheduled reads the revisions that are due, then
+# publishes them one by one: two runs at once (two workers handed a run each
+# by a queue that fell behind) would both publish every story. A run holds
+# this lease while it lasts, renewed by a heartbeat; a killed run's lease
+# runs out after PUBLISH_LEASE, and the next tick publishes.
+PUBLISHING = "publish-scheduled:running"
+PUBLISH_LEASE = timedelta(seconds=30)
+
+
 @task()
 def publish_scheduled():
-    """Publish stories whose go-live time has come and unpublish expired ones."""
-    call_command("publish_scheduled", verbosity=0)
+    """Publish stories whose go-live time has come and unpublish expired ones, one run at a time."""
+    from .leases import Heartbeat, Lease
+    from .models import PeriodicLease
+    from .periodic import worker_id
+
+    now = timezone.now()
+    holder = f"{worker_id()}#{secrets.token_hex(4)}"
+    PeriodicLease.objects.get_or_create(name=PUBLISHING, defaults={"run_after": now})
+    lease = Lease(PeriodicLease, holder_field="holder", until_field="run_after")
+    if not lease.take(PUBLISHING, holder, now, PUBLISH_LEASE):
+        return "another run is publishing"
+    try:
+        with Heartbeat(lease, PUBLISHING, holder, PUBLISH_LEASE):
+            call_command("publish_scheduled", verbosity=0)
+    finally:
+        PeriodicLease.objects.filter(name=PUBLISHING, holder=holder).update(run_after=timezone.now(), holder="")
+    return "published"
 
 
 @task()

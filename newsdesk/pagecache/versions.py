@@ -77,6 +77,8 @@ def _bump_content_version():
         _redis().incr(redis_prefix() + "content-version")
         return
     path = Path(settings.DATA_DIR) / VERSION_FILE
-    temporary = path.with_name(f".{VERSION_FILE}.{os.getpid()}")
+    # A name of this call's own: two threads of one process (polling threads
+    # publishing wire stories, two editors) may bump at once.
+    temporary = path.with_name(f".{VERSION_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
     temporary.write_text(secrets.token_hex(8))
     os.replace(temporary, path)
