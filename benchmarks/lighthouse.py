@@ -33,7 +33,6 @@ this machine's CPU slowed down four times.
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -43,10 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve import Processes, free_port, make_site, site_environment, start_newsdesk, warm  # noqa: E402
+from serve import discover as serve_discover  # noqa: E402
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 PREFIX = CHECKOUT / ".lighthouse"
@@ -70,16 +68,12 @@ def install_lighthouse():
 
 def discover(base):
     """{page: path} of the home page, the section of the lead story, that story, and a search for a word of it."""
-    home = httpx.get(base + "/", timeout=60).text
-    links = re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home)
-    articles = [link for link in links if not link.startswith(("/authors/", "/tags/"))]
-    if not articles:
-        sys.exit("No story is linked from the home page: is the site set up?")
-    article = articles[0]
+    pages = serve_discover(base)
+    article = pages["article"]
     word = max(article.rstrip("/").split("/")[-1].split("-"), key=len)
     return {
         "home": "/",
-        "section": "/" + article.split("/")[1] + "/",
+        "section": pages["section"],
         "article": article,
         "search": "/search/?q=" + quote(word),
     }

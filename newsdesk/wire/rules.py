@@ -93,26 +93,14 @@ def apply_rules(item):
     original = published_original(item) if rule.action == rule.Action.PUBLISH else None
     if original is not None:
         # The site already carries this story: a second copy would publish it twice.
-        item.status = WireItem.Status.HELD
-        item.status_reason = clip(
-            f"Copy of “{original.story_title()}” ({original.source_name() or 'our site'}), already published; "
-            f"not published by {reason[0].lower()}{reason[1:]}",
-            STATUS_REASON_CHARS,
-        )
-        item.save(update_fields=["status", "status_reason"])
+        hold_instead(item, f"Copy of “{original.story_title()}” ({original.source_name() or 'our site'})", reason)
         return
     first = published_report(item) if (
         rule.action == rule.Action.PUBLISH and rule.cluster_policy == rule.ClusterPolicy.FIRST
     ) else None
     if first is not None:
         # The rule publishes one report of each story: the first to arrive.
-        item.status = WireItem.Status.HELD
-        item.status_reason = clip(
-            f"Same story as “{first.title}” ({first.source.name}), already published; "
-            f"not published by {reason[0].lower()}{reason[1:]}",
-            STATUS_REASON_CHARS,
-        )
-        item.save(update_fields=["status", "status_reason"])
+        hold_instead(item, f"Same story as “{first.title}” ({first.source.name})", reason)
         return
     if rule.action == rule.Action.PUBLISH:
         item.status_reason = reason
@@ -121,3 +109,12 @@ def apply_rules(item):
         item.status = WireItem.Status.HELD if rule.action == rule.Action.HOLD else WireItem.Status.DISCARDED
         item.status_reason = reason
         item.save(update_fields=["status", "status_reason"])
+
+
+def hold_instead(item, published, reason):
+    """Hold an item a publishing rule matched, because `published` (what the site already carries) tells its story."""
+    item.status = WireItem.Status.HELD
+    item.status_reason = clip(
+        f"{published}, already published; not published by {reason[0].lower()}{reason[1:]}", STATUS_REASON_CHARS
+    )
+    item.save(update_fields=["status", "status_reason"])
