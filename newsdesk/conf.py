@@ -39,6 +39,10 @@ SETTINGS = {
     "NEWSDESK_CLUSTER_HOURS": Setting(
         48, "Hours back a new wire item is compared with other outlets' stories for its cluster."
     ),
+    "NEWSDESK_CLUSTER_ENCODERS": Setting(
+        True, "Compare stories for clusters with the sentence encoders when they are installed (about 450 MB "
+        "in the process that ingests); off: by names and character n-grams only, no model in memory."
+    ),
     "NEWSDESK_WIRE_CANONICAL": Setting(
         "own", "Canonical link of a republished wire story: 'own' (this site's URL) or 'source'."
     ),

@@ -111,7 +111,9 @@ def candidates(fingerprint, item):
 
 
 def vector_kind(a_english, b_english):
-    """The sentence vector a pair's blend (similarity.BLENDS) reads, or None when no encoder is installed."""
+    """The sentence vector a pair's blend (similarity.BLENDS) reads, or None when no encoder is installed or wanted."""
+    if not conf.get("NEWSDESK_CLUSTER_ENCODERS"):
+        return None
     if a_english and b_english and meaning.english_available():
         return "english"
     if meaning.multilingual_available():

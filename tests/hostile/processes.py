@@ -73,6 +73,9 @@ def base_environment(data_dir, **extra):
         NEWSDESK_FETCH_TIMEOUT=str(FETCH_TIMEOUT),
         NEWSDESK_FETCH_PER_HOST_DELAY="0",
         NEWSDESK_LOG_LEVEL="WARNING",
+        # The memory bound is on what hostile input costs: the sentence
+        # encoders' weights (about 450 MB, loaded whatever the input) stay out.
+        NEWSDESK_CLUSTER_ENCODERS="0",
         PYTHONUNBUFFERED="1",
     )
     env.update({key: str(value) for key, value in extra.items()})
