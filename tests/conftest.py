@@ -156,4 +156,3 @@ def page(browser):
 def committed(django_capture_on_commit_callbacks):
     """Run the block's on-commit callbacks (the purges) as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
