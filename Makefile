@@ -27,7 +27,7 @@ test-postgres: $(VENV)/.installed-test test-deps
 # servers in processes of their own (which keep SQLite), those that bring
 # their own PostgreSQL and Redis, and those that never touch the database.
 SQLITE_PASS_ONLY := browser hostile production backups demo outbound property sections security \
-	test_cli.py test_html_validity.py test_docs.py test_excerpts.py test_ages.py \
+	test_cli.py test_html_validity.py test_docs.py test_excerpts.py test_ages.py test_web_process.py \
 	wire/test_extraction_quality.py wire/test_boilerplate.py wire/test_parsing.py wire/test_sanitising.py
 
 install: $(VENV)/.installed

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from newsdesk import conf
+from newsdesk.pagecache.fragments import cached_fragment
 from newsdesk.stories.models import SectionPage, with_renditions
 
 from .content import full_text
@@ -137,7 +138,7 @@ def entry_for(request, scope, story, section, image, full):
         url=url,
         title=clean_text(story.title),
         summary=clean_text(story.standfirst or story.excerpt()),
-        content_html=clean_text(full_text(story, url, image)) if full else None,
+        content_html=story_content(request, story, url, image) if full else None,
         published=published,
         updated=updated,
         authors=[
@@ -147,6 +148,15 @@ def entry_for(request, scope, story, section, image, full):
         categories=[clean_text(name) for name in ([section.title] if section else []) + tags],
         image=image,
         source_url=story.source_url,
+    )
+
+
+def story_content(request, story, url, image):
+    """The story's full text for its entry, kept as a fragment: every feed that lists the
+    story (home's, its section's, tags', authors') reuses it until the content changes."""
+    return cached_fragment(
+        request, "feed-story", (story.pk, image.url if image else ""),
+        lambda: clean_text(full_text(story, url, image)),
     )
 
 

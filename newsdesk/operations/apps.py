@@ -7,7 +7,7 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import checks, metrics
+        from . import checks, switch
 
         checks.register()
-        metrics.connect()
+        switch.connect()

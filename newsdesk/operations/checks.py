@@ -4,13 +4,13 @@ import os
 
 from django.core import checks
 
-from . import metrics
+from .switch import metrics_enabled
 
 
 def multiprocess_folder(app_configs, **kwargs):
     """PROMETHEUS_MULTIPROC_DIR must be a folder this process can write, or every count fails."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not metrics.enabled() or not folder:
+    if not metrics_enabled() or not folder:
         return []
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         return [

@@ -13,7 +13,8 @@ Two kinds, kept apart because they add up differently across processes:
   whichever process answers, and need nothing shared.
 
 Nothing is counted unless NEWSDESK_METRICS is on: the middleware skips
-counting and the page cache gets no hit hook at all.
+counting, the page cache gets no hit hook at all, and this module (with
+prometheus_client) is not even imported (newsdesk.operations.switch).
 """
 
 import logging
@@ -31,8 +32,6 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
-
-from newsdesk import conf
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +63,6 @@ TASK_RUN = Histogram(
 COUNTED = (REQUESTS, TASK_WAIT, TASK_RUN)
 
 
-def enabled():
-    return bool(conf.get("NEWSDESK_METRICS"))
-
-
 # Counting ------------------------------------------------------------------
 
 
@@ -78,13 +73,11 @@ def count_response(response):
 
 
 def hit_counter():
-    """The page cache's hit hook (newsdesk/wsgi.py): None when metrics are off, so hits cost nothing.
+    """The page cache's hit hook, for switch.hit_counter() when metrics are on.
 
     The labelled counters are looked up once: a hit then costs one
     increment under prometheus_client's own lock and nothing else.
     """
-    if not enabled():
-        return None
     by_status = {200: REQUESTS.labels("200", "hit"), 304: REQUESTS.labels("304", "hit")}
 
     def count_hit(status):
@@ -97,7 +90,7 @@ def hit_counter():
 
 
 def task_started(sender, task_result, **kwargs):
-    if not enabled() or task_result.started_at is None:
+    if task_result.started_at is None:
         return
     due = task_result.enqueued_at
     run_after = getattr(task_result.task, "run_after", None)
@@ -109,18 +102,12 @@ def task_started(sender, task_result, **kwargs):
 
 
 def task_finished(sender, task_result, **kwargs):
-    if not enabled() or task_result.started_at is None or task_result.finished_at is None:
+    if task_result.started_at is None or task_result.finished_at is None:
         return
     run = (task_result.finished_at - task_result.started_at).total_seconds()
     status = getattr(task_result.status, "name", str(task_result.status)).lower()
     TASK_RUN.labels(task_result.task.module_path, status).observe(max(run, 0.0))
 
-
-def connect():
-    from django_tasks import signals
-
-    signals.task_started.connect(task_started, dispatch_uid="newsdesk-metrics-task-started")
-    signals.task_finished.connect(task_finished, dispatch_uid="newsdesk-metrics-task-finished")
 
 
 # Read at scrape time ---------------------------------------------------------

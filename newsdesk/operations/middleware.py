@@ -1,6 +1,6 @@
 """Answers the operational paths first, and counts every other response when metrics are on."""
 
-from . import metrics
+from .switch import metrics_enabled
 from .views import healthz, metrics_view, readyz
 
 ROUTES = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics_view}
@@ -18,7 +18,11 @@ class OperationsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         # Decided once per process: with metrics off, a request costs one dict lookup here.
-        self.counting = metrics.enabled()
+        self.counting = metrics_enabled()
+        if self.counting:
+            from .metrics import count_response
+
+            self.count_response = count_response
 
     def __call__(self, request):
         view = ROUTES.get(request.path_info)
@@ -26,5 +30,5 @@ class OperationsMiddleware:
             return view(request)
         response = self.get_response(request)
         if self.counting:
-            metrics.count_response(response)
+            self.count_response(response)
         return response

@@ -8,8 +8,9 @@ plain HTTP, and must get the process's own answer.
 
 from django.http import HttpResponse, JsonResponse
 
-from . import access, metrics
+from . import access
 from .readiness import readiness
+from .switch import metrics_enabled
 
 
 def answer(response, request):
@@ -47,9 +48,11 @@ def readyz(request):
 
 def metrics_view(request):
     """Prometheus metrics, when on and for those allowed to read them; 404 when off."""
-    if not metrics.enabled():
+    if not metrics_enabled():
         return answer(HttpResponse("Not found\n", status=404, content_type="text/plain; charset=utf-8"), request)
     refused = access.refusal(request)
     if refused is not None:
         return answer(refused, request)
+    from . import metrics
+
     return answer(HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE), request)

@@ -154,9 +154,11 @@ class FeedServer:
         return record
 
     def _done(self, record: RecordedRequest) -> None:
+        """The request is answered (called once, however often asked)."""
         with self._lock:
-            self.in_flight -= 1
-            record.finished = time.monotonic()
+            if record.finished is None:
+                self.in_flight -= 1
+                record.finished = time.monotonic()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -164,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         server: FeedServer = self.server.feed_server
-        record = server._arrived(self)
+        record = self.record = server._arrived(self)
         try:
             self._answer(server)
         except (BrokenPipeError, ConnectionResetError):
@@ -222,6 +224,10 @@ class _Handler(BaseHTTPRequestHandler):
         if content_length:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        # Done before the body goes out, not after: once the client has the
+        # body it may start its next request before this thread runs again,
+        # and that request must not count as overlapping this one.
+        self.server.feed_server._done(self.record)
         self.wfile.write(body)
 
     def _stream(self, behaviour: Behaviour) -> None:
