@@ -21,7 +21,7 @@ TEST_POSTGRES_URL ?= postgres://newsdesk:newsdesk@127.0.0.1:5432/newsdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 test-postgres: $(VENV)/.installed-test test-deps
 	NEWSDESK_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) NEWSDESK_TEST_REDIS_URL=$(TEST_REDIS_URL) \
-	$(BIN)/pytest -p no:cacheprovider $(addprefix --ignore=tests/,$(SQLITE_PASS_ONLY))
+	$(BIN)/pytest -p no:cacheprovider -m "not own_site" $(addprefix --ignore=tests/,$(SQLITE_PASS_ONLY))
 
 # Left out of the second pass: tests that start sites, browsers or hostile
 # servers in processes of their own (which keep SQLite), those that bring

@@ -13,6 +13,19 @@ import pytest
 from tests.support import REPO_ROOT, free_port, newsdesk_command
 
 
+# Fixtures whose tests run against databases and processes of their own (a
+# site started with `newsdesk serve`, a worker, the race databases of
+# tests/racing.py, which cover both backends by parameter): the same on either
+# pass of `make test`, so the PostgreSQL pass leaves them out (-m "not own_site").
+OWN_SITE_FIXTURES = {"site_environment", "running_site", "race_database", "race_sqlite"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if OWN_SITE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.own_site)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the demo newsroom, loaded once for the session."""
