@@ -1,10 +1,15 @@
-"""What a web process loads: no PostgreSQL driver on a SQLite site, no metrics library with metrics off."""
+"""What a web process loads: no PostgreSQL driver on a SQLite site, no metrics library with metrics off,
+no numpy for reader pages."""
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from tests.support import REPO_ROOT
@@ -36,3 +41,36 @@ def test_a_postgresql_site_with_metrics_on_loads_both(tmp_path):
     loaded = loaded_by_web_process(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
                                    NEWSDESK_METRICS="on")
     assert loaded == {"psycopg": True, "prometheus_client": True}
+
+
+def worker_processes(port):
+    """The pids of the `newsdesk serve --port PORT` process and every process under it."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            parents[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), command)
+    roots = {pid for pid, (_, command) in parents.items()
+             if b"serve" in command and b"--port" in command and str(port).encode() in command}
+    found, added = set(roots), True
+    while added:
+        added = {pid for pid, (parent, _) in parents.items() if parent in found and pid not in found}
+        found |= added
+    return found
+
+
+def test_reader_pages_load_no_numpy_or_postgresql_driver_in_the_web_workers(running_site):
+    """The demo site as `make run` serves it: home, an article (with its "Also reported by"), a feed."""
+    home = httpx.get(running_site + "/", timeout=30)
+    article = re.search(r'<h2 id="lead-story-title" class="lead-headline"><a href="([^"]+)"', home.text).group(1)
+    for path in (article, "/feeds/rss.xml", "/world/"):
+        assert httpx.get(running_site + path, timeout=30).status_code == 200
+    pids = worker_processes(urlsplit(running_site).port)
+    assert len(pids) >= 3  # granian's main process and its two workers
+    for pid in pids:
+        libraries = Path(f"/proc/{pid}/maps").read_text()
+        assert "numpy" not in libraries and "psycopg" not in libraries, f"process {pid} loaded numpy or psycopg"

@@ -25,6 +25,7 @@ from newsdesk import conf
 
 from . import meaning
 from .models import Cluster, Fingerprint
+from .reports import purge_reports
 from .similarity import Story, char_counts, compare, is_english
 from .text import entities
 
@@ -37,8 +38,6 @@ MAX_CANDIDATES = 200
 # tokens or 1,000 characters); reading whole long features for 200
 # candidates would cost more than it tells.
 TEXT_CHARS = 5_000
-# "Also reported by" names at most this many outlets.
-MAX_REPORTS = 20
 
 
 def note_item(item):
@@ -77,22 +76,6 @@ def join(fingerprint, match):
     Cluster.objects.filter(pk=cluster.pk).update(updated_at=timezone.now())
     purge_reports(cluster)
     return cluster
-
-
-def purge_reports(cluster):
-    """Purge the pages of our stories from this cluster: their "Also reported by" lists a new outlet."""
-    from newsdesk.pagecache.invalidation import purge_tags
-    from newsdesk.wire.models import WireItem
-
-    articles = WireItem.objects.filter(fingerprint__cluster=cluster, article__isnull=False)
-    tags = [report_tag(pk) for pk in articles.values_list("article_id", flat=True)]
-    if tags:
-        purge_tags(*tags)
-
-
-def report_tag(article_id):
-    """The page-cache dependency of an article's "Also reported by" list."""
-    return f"reports:{article_id}"
 
 
 def story_text(title, text):
@@ -181,22 +164,6 @@ def best_match(fingerprint, item):
         if comparison.same_story and comparison.similarity > best_similarity:
             best, best_similarity = row, comparison.similarity
     return best
-
-
-def reports_of(article):
-    """Other outlets' stories in the cluster of the wire item `article` was published from, one per outlet."""
-    from newsdesk.wire.models import WireItem
-
-    items = (WireItem.objects.filter(fingerprint__cluster__members__wire_item__article_id=article.pk)
-             .exclude(article_id=article.pk).exclude(source__name=article.source_name)
-             .select_related("source").only("title", "url", "published_at", "fetched_at", "source__name")
-             .order_by("fetched_at", "pk")[:MAX_REPORTS * 3])
-    reports, outlets = [], set()
-    for item in items:
-        if item.source.name not in outlets and len(reports) < MAX_REPORTS:
-            outlets.add(item.source.name)
-            reports.append(item)
-    return reports
 
 
 def published_report(item):

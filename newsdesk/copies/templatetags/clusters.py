@@ -4,6 +4,8 @@ from django import template
 
 from newsdesk.pagecache.dependencies import depends_on
 
+from ..reports import report_tag, reports_of
+
 register = template.Library()
 
 
@@ -14,9 +16,5 @@ def also_reported_by(page):
     Only stories published from the wire (they credit a source) can be in a
     cluster, so our own stories cost no query.
     """
-    # Imported here: Django loads every tag library when a process starts,
-    # and clusters.py brings numpy, which reader processes otherwise never need.
-    from ..clusters import report_tag, reports_of
-
     depends_on(report_tag(page.pk))
     return {"reports": reports_of(page) if page.source_url else []}
