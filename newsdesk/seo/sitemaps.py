@@ -31,6 +31,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from newsdesk.pagecache.memo import remembered
 from newsdesk.stories.models import (
     ArticleAuthor,
     ArticlePage,
@@ -165,7 +166,17 @@ class ArticlesSitemap(ChildSitemap):
 
     @cached_property
     def blocks(self):
-        """The numbers of the id blocks that hold a live story, in order: two queries, whatever the archive.
+        """The numbers of the id blocks that hold a live story, in order.
+
+        Remembered for the content version (newsdesk.pagecache.memo): the
+        statement has an EXISTS per block, and building it took Django
+        longer than the database took to answer it (14 ms for the sitemap
+        index at a million stories, against 6.5 ms at a thousand).
+        """
+        return remembered(("sitemap-blocks", self.site.pk, self.per_file), self.find_blocks)
+
+    def find_blocks(self):
+        """Two queries, whatever the archive.
 
         The largest story id comes from the primary key's index; then one
         statement asks each block whether it has a live story, and each
