@@ -62,14 +62,15 @@ def test_copies_of_our_published_story_are_listed_in_its_editor(outlets, editor)
     assert copy.title in page and "Daily Digest Online" in page
 
 
-def test_a_copy_of_our_own_article_is_linked_to_it(outlets):
-    """Our own story, written on the site, is fingerprinted when published and found in a wire copy."""
+def test_a_copy_of_our_own_article_is_linked_to_it(outlets, django_capture_on_commit_callbacks):
+    """Our own story, written on the site, is fingerprinted once published (a task) and found in a wire copy."""
     Rule.objects.create(action=Rule.Action.PUBLISH)
     world = SectionPage.objects.get(slug="world")
     article = ArticlePage(title="Electric ferries for the islands", slug="electric-ferries-ours",
                           body=body_blocks(ORIGINAL_HTML))
     world.add_child(instance=article)
-    article.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
 
     copy = outlets("copier")[FERRIES_COPY]
 
