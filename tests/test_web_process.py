@@ -6,13 +6,14 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from tests.support import REPO_ROOT
+from tests.support import REPO_ROOT, free_port, newsdesk_command
 
 PROBE = """
 import json, sys
@@ -63,14 +64,37 @@ def worker_processes(port):
     return found
 
 
-def test_reader_pages_load_no_numpy_or_postgresql_driver_in_the_web_workers(running_site):
-    """The demo site as `make run` serves it: home, an article (with its "Also reported by"), a feed."""
-    home = httpx.get(running_site + "/", timeout=30)
-    article = re.search(r'<h2 id="lead-story-title" class="lead-headline"><a href="([^"]+)"', home.text).group(1)
-    for path in (article, "/feeds/rss.xml", "/world/"):
-        assert httpx.get(running_site + path, timeout=30).status_code == 200
-    pids = worker_processes(urlsplit(running_site).port)
-    assert len(pids) >= 3  # granian's main process and its two workers
-    for pid in pids:
-        libraries = Path(f"/proc/{pid}/maps").read_text()
-        assert "numpy" not in libraries and "psycopg" not in libraries, f"process {pid} loaded numpy or psycopg"
+def test_reader_pages_load_no_numpy_or_postgresql_driver_in_the_web_workers(running_site, site_environment):
+    """The demo site as `make run` sets it up, served by workers of its own that only readers have used
+    (the session's running site also serves the admin, whose section suggestions need numpy):
+    home, an article (with its "Also reported by"), a section and a feed."""
+    port = free_port()
+    server = subprocess.Popen(newsdesk_command("serve", "--port", str(port), "--no-access-log"),
+                              env=site_environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        home = wait_for_home(base, server)
+        article = re.search(r'<h2 id="lead-story-title" class="lead-headline"><a href="([^"]+)"', home).group(1)
+        for path in (article, "/feeds/rss.xml", "/world/"):
+            assert httpx.get(base + path, timeout=30).status_code == 200
+        pids = worker_processes(port)
+        assert len(pids) >= 3  # granian's main process and its two workers
+        for pid in pids:
+            libraries = Path(f"/proc/{pid}/maps").read_text()
+            assert "numpy" not in libraries and "psycopg" not in libraries, f"process {pid} loaded numpy or psycopg"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for_home(base, server, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            response = httpx.get(base + "/", timeout=5)
+            if response.status_code == 200:
+                return response.text
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"newsdesk serve did not answer within {timeout} s")
