@@ -165,13 +165,3 @@ def best_match(fingerprint, item):
             best, best_similarity = row, comparison.similarity
     return best
 
-
-def published_report(item):
-    """Another story of `item`'s cluster already published on our site (the earliest), or None."""
-    from newsdesk.wire.models import WireItem
-
-    cluster_id = Fingerprint.objects.filter(wire_item=item).values_list("cluster_id", flat=True).first()
-    if cluster_id is None:
-        return None
-    return (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
-            .exclude(pk=item.pk).select_related("source").order_by("fetched_at", "pk").first())

@@ -1,8 +1,10 @@
-"""Other outlets' reports of a story on our site: "Also reported by" and the purge when one joins.
+"""What is read of clusters: "Also reported by", the purge when an outlet joins, a cluster's published story.
 
 Apart from clusters.py, which scores stories with numpy and the encoders:
-reader processes render these lists and never need those.
+reader processes and the publishing rules read clusters and never need those.
 """
+
+from .models import Fingerprint
 
 # "Also reported by" names at most this many outlets.
 MAX_REPORTS = 20
@@ -38,3 +40,14 @@ def reports_of(article):
             outlets.add(item.source.name)
             reports.append(item)
     return reports
+
+
+def published_report(item):
+    """Another story of `item`'s cluster already published on our site (the earliest), or None."""
+    from newsdesk.wire.models import WireItem
+
+    cluster_id = Fingerprint.objects.filter(wire_item=item).values_list("cluster_id", flat=True).first()
+    if cluster_id is None:
+        return None
+    return (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
+            .exclude(pk=item.pk).select_related("source").order_by("fetched_at", "pk").first())

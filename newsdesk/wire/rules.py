@@ -5,8 +5,8 @@ import re
 
 import regex
 
-from newsdesk.copies.clusters import published_report
 from newsdesk.copies.linking import published_original
+from newsdesk.copies.reports import published_report
 
 from .limits import clip
 from .models import Rule, WireItem
