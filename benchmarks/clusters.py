@@ -8,8 +8,9 @@ Stores --candidates English news texts from SemEval-2022 Task 8
 (../shared/data/dedupe/semeval2022_task8_pairs.csv) as wire items of other
 sources in a fresh SQLite database, then times newsdesk.copies.clusters.place
 for new items: "cold" when no candidate's sentence vector is kept yet (the
-first check after an upgrade encodes all of them), "warm" when they are (every
-later check: only the new item is encoded). Prints a Markdown table.
+first check after an upgrade reads and encodes all of them), "warm" when they
+are (every later check: only the new item is read and encoded). Prints a
+Markdown table.
 """
 
 import argparse
@@ -76,10 +77,14 @@ def main():
     for run, text in enumerate(texts[args.candidates:]):
         kind = "cold" if run == 0 else "warm"
         if kind == "cold":
-            Fingerprint.objects.update(english_vector=None, multilingual_vector=None)
+            Fingerprint.objects.update(english_vector=None, multilingual_vector=None, english=None, entities=None)
         item, fingerprint = stored(ours, text, f"new-{run}")
         started = time.perf_counter()
-        clusters.place(fingerprint, item)
+        if os.environ.get("PROFILE") and kind == "warm":
+            import cProfile
+            cProfile.runctx("clusters.place(fingerprint, item)", globals(), locals(), sort="cumulative")
+        else:
+            clusters.place(fingerprint, item)
         timings[kind].append(time.perf_counter() - started)
     print(f"| check against {args.candidates} candidates | median ms | runs |")
     print("| --- | --- | --- |")

@@ -7,9 +7,13 @@ however busy the wire. It joins the cluster of its best match at or above
 SAME_STORY_SIMILARITY; a copy joins its original's. A story nobody else told
 has no cluster.
 
-Sentence vectors are the costly part of a comparison; each story's are
-computed once and kept on its fingerprint, so a check encodes the new item
-and reads the candidates' (docs/stories.md has the cost).
+What a comparison reads of a story (its sentence vectors, whether it is
+English, its names and numbers) is computed once and kept on its
+fingerprint, so a check works out the new item's and reads the candidates';
+their texts are read only where something is missing (docs/stories.md has
+the cost). The scoring runs outside the write lock and any transaction: on
+SQLite, where one process writes at a time (newsdesk/wire/writing.py), the
+other polling threads keep storing while one item is compared.
 """
 
 import logging
@@ -17,11 +21,11 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F
 from django.db.models.functions import Left
 from django.utils import timezone
 
 from newsdesk import conf
+from newsdesk.wire.writing import serialised_writes
 
 from . import meaning
 from .models import Cluster, Fingerprint
@@ -54,25 +58,40 @@ def note_item(item):
         return None
 
 
-@transaction.atomic
 def place(fingerprint, item):
     """The cluster `fingerprint` (of wire item `item`) belongs in, joined; None when it tells a story alone."""
     if fingerprint.cluster_id:
         return fingerprint.cluster  # an edited story stays where it was placed
     if fingerprint.copy_of_id:
-        match = Fingerprint.objects.get(pk=fingerprint.copy_of_id)
+        match_pk = fingerprint.copy_of_id
     else:
         match = best_match(fingerprint, item)
-    return join(fingerprint, match) if match is not None else None
+        if match is None:
+            return None
+        match_pk = match.pk
+    with serialised_writes(), transaction.atomic():
+        return join(fingerprint.pk, match_pk)
 
 
-def join(fingerprint, match):
+def join(pk, match_pk):
+    """Put fingerprint `pk` in the cluster of fingerprint `match_pk`, started now if the match has none.
+
+    Both rows are read again, locked (in key order, so two joins never
+    wait on each other): another worker may have placed either since the
+    scoring read them. A story already placed keeps its cluster.
+    """
+    rows = {row.pk: row for row in Fingerprint.objects.select_for_update().filter(pk__in=[pk, match_pk])
+            .order_by("pk")}
+    fingerprint, match = rows.get(pk), rows.get(match_pk)
+    if fingerprint is None or match is None:
+        return None  # deleted meanwhile
+    if fingerprint.cluster_id:
+        return fingerprint.cluster
     cluster = match.cluster
     if cluster is None:
         cluster = Cluster.objects.create()
         Fingerprint.objects.filter(pk=match.pk).update(cluster=cluster)
-    fingerprint.cluster = cluster
-    fingerprint.save(update_fields=["cluster"])
+    Fingerprint.objects.filter(pk=fingerprint.pk).update(cluster=cluster)
     Cluster.objects.filter(pk=cluster.pk).update(updated_at=timezone.now())
     purge_reports(cluster)
     return cluster
@@ -87,8 +106,6 @@ def candidates(fingerprint, item):
     since = timezone.now() - timedelta(hours=conf.get("NEWSDESK_CLUSTER_HOURS"))
     rows = (Fingerprint.objects.filter(wire_item__isnull=False, created_at__gte=since)
             .exclude(pk=fingerprint.pk).exclude(wire_item__source_id=item.source_id)
-            .select_related("cluster")
-            .annotate(opening=Left("wire_item__text", TEXT_CHARS), headline=F("wire_item__title"))
             .order_by("-created_at", "-pk"))
     return list(rows[:MAX_CANDIDATES])
 
@@ -113,8 +130,39 @@ def needs_chars(a_english, b_english):
 ENCODERS = {"english": meaning.english_vectors, "multilingual": meaning.multilingual_vectors}
 
 
-def fill_vectors(fingerprints, texts, wanted):
-    """Give each fingerprint the vectors `wanted[i]` names: kept ones read, missing ones encoded and kept."""
+class Openings:
+    """The opening (headline and first TEXT_CHARS) of each story compared, read from the database when first asked."""
+
+    def __init__(self, fingerprints, item):
+        self.fingerprints = fingerprints
+        self.texts = {0: story_text(item.title, item.text)}
+
+    def __getitem__(self, index):
+        return self.texts[index]
+
+    def load(self, indices):
+        missing = {self.fingerprints[i].pk: i for i in indices if i not in self.texts}
+        rows = (Fingerprint.objects.filter(pk__in=missing)
+                .values_list("pk", "wire_item__title", Left("wire_item__text", TEXT_CHARS)))
+        for pk, title, opening in rows:
+            self.texts[missing[pk]] = story_text(title, opening)
+        for i in missing.values():
+            self.texts.setdefault(i, "")
+
+
+def fill_features(fingerprints, openings, changed):
+    """Give each fingerprint whether its story is English and its names and numbers, computed where not kept."""
+    missing = [i for i, fingerprint in enumerate(fingerprints)
+               if fingerprint.english is None or fingerprint.entities is None]
+    openings.load(missing)
+    for i in missing:
+        fingerprints[i].english = is_english(openings[i])
+        fingerprints[i].entities = sorted(entities(openings[i]))
+        changed[i].update({"english", "entities"})
+
+
+def fill_vectors(fingerprints, openings, wanted, changed):
+    """Give each fingerprint the vectors `wanted[i]` names: kept ones read, missing ones encoded."""
     vectors = [{} for _ in fingerprints]
     for kind, encode in ENCODERS.items():
         field = f"{kind}_vector"
@@ -129,12 +177,25 @@ def fill_vectors(fingerprints, texts, wanted):
                 missing.append(i)
         if not missing:
             continue
-        for i, vector in zip(missing, encode([texts[i] for i in missing])):
+        openings.load(missing)
+        for i, vector in zip(missing, encode([openings[i] for i in missing])):
             vector = np.asarray(vector, dtype=np.float32)
             vectors[i][kind] = vector
             setattr(fingerprints[i], field, vector.tobytes())
-        Fingerprint.objects.bulk_update([fingerprints[i] for i in missing], [field])
+            changed[i].add(field)
     return vectors
+
+
+def keep(fingerprints, changed):
+    """Save what was computed for the fingerprints, so the next check reads it."""
+    by_fields = {}
+    for i, fields in enumerate(changed):
+        if fields:
+            by_fields.setdefault(tuple(sorted(fields)), []).append(fingerprints[i])
+    if by_fields:
+        with serialised_writes():
+            for fields, rows in by_fields.items():
+                Fingerprint.objects.bulk_update(rows, fields)
 
 
 def best_match(fingerprint, item):
@@ -143,25 +204,30 @@ def best_match(fingerprint, item):
     if not rows:
         return None
     fingerprints = [fingerprint, *rows]
-    texts = [story_text(item.title, item.text)] + [story_text(row.headline, row.opening) for row in rows]
-    english = [is_english(text) for text in texts]
-    wanted = [set() for _ in texts]
-    for i in range(1, len(texts)):
+    openings = Openings(fingerprints, item)
+    changed = [set() for _ in fingerprints]
+    fill_features(fingerprints, openings, changed)
+    english = [fp.english for fp in fingerprints]
+    wanted = [set() for _ in fingerprints]
+    for i in range(1, len(fingerprints)):
         kind = vector_kind(english[0], english[i])
         if kind is not None:
             wanted[0].add(kind)
             wanted[i].add(kind)
-    vectors = fill_vectors(fingerprints, texts, wanted)
+    vectors = fill_vectors(fingerprints, openings, wanted, changed)
     # Character n-grams cost most after the vectors, and only the blends
     # for a missing encoder read them.
-    chars = char_counts(texts) if any(needs_chars(english[0], english[i]) for i in range(1, len(texts))) else None
-    stories = [Story(fp.sig(), frozenset(entities(text)), english[i], chars[i] if chars is not None else None,
+    chars = None
+    if any(needs_chars(english[0], english[i]) for i in range(1, len(fingerprints))):
+        openings.load(range(len(fingerprints)))
+        chars = char_counts([openings[i] for i in range(len(fingerprints))])
+    keep(fingerprints, changed)
+    stories = [Story(fp.sig(), frozenset(fp.entities), english[i], chars[i] if chars is not None else None,
                      vectors[i])
-               for i, (fp, text) in enumerate(zip(fingerprints, texts))]
+               for i, fp in enumerate(fingerprints)]
     best, best_similarity = None, -1.0
     for row, story in zip(rows, stories[1:]):
         comparison = compare(stories[0], story)
         if comparison.same_story and comparison.similarity > best_similarity:
             best, best_similarity = row, comparison.similarity
     return best
-

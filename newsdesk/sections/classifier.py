@@ -28,10 +28,10 @@ MEMBERS = {
 
 
 def transformer_available():
-    """Whether the optional `sections` extra (torch, tokenizers and the packaged encoder) is installed."""
-    import importlib.util
+    """Whether the optional `sections` extra (the packaged encoder, and ONNX Runtime or torch to run it) is installed."""
+    from .classifier_encoder import encoder_available
 
-    return all(importlib.util.find_spec(name) for name in ("torch", "tokenizers", "safetensors", "all_minilm_l6_v2"))
+    return encoder_available()
 
 
 def best_method():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .classifier_encoder import build_encoder, make_tokenizer, pretrained_minilm, sentence_vectors
+from .classifier_encoder import make_tokenizer, predicting_encoder, pretrained_minilm, sentence_vectors
 
 class FrozenEmbeddingModel:
     """Sentence vectors from the unchanged encoder, classified by logistic regression."""
@@ -32,7 +32,8 @@ class FrozenEmbeddingModel:
 
     def ready(self):
         if self._ready is None:
-            self._ready = (build_encoder(self.weights), make_tokenizer(self.tokenizer_json, self.max_tokens))
+            self._ready = (predicting_encoder(self.weights, self.layers),
+                           make_tokenizer(self.tokenizer_json, self.max_tokens))
         return self._ready
 
     def vectors(self, texts):
