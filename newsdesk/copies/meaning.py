@@ -53,10 +53,10 @@ def _model(name, build):
 
 
 def _minilm():
-    from newsdesk.sections.classifier_encoder import make_tokenizer, predicting_encoder, pretrained_minilm
+    from newsdesk.sections.classifier_encoder import make_tokenizer, packaged_encoder
 
-    tokenizer_json, weights = pretrained_minilm()
-    return predicting_encoder(weights), make_tokenizer(tokenizer_json, MAX_TOKENS)
+    encoder, tokenizer_json = packaged_encoder()
+    return encoder, make_tokenizer(tokenizer_json, MAX_TOKENS)
 
 
 def _universal():

@@ -84,8 +84,7 @@ def predicting_encoder(weights, layers=(LAYERS,)):
 
     About 8 ms a story on one thread against torch's 11.6, and some 200 MB
     less resident (docs/sections.md). The int8 model is written once per set
-    of weights under the site's data folder and read back by every later
-    process; outside a configured site it is built in memory (about 1 s).
+    of weights (encoder_cache) and read back by every later process.
     """
     if not installed("onnx", "onnxruntime"):
         return build_encoder(weights)
@@ -94,10 +93,35 @@ def predicting_encoder(weights, layers=(LAYERS,)):
     return build_session(weights, layers, cache_dir=encoder_cache())
 
 
+def packaged_encoder(layers=(LAYERS,)):
+    """MiniLM as its package ships it, for predicting (predicting_encoder), with its tokenizer JSON.
+
+    Once its int8 model is kept, a process reads that alone: the package's
+    float32 weights (90 MB) are never loaded into it.
+    """
+    if not installed("onnx", "onnxruntime"):
+        tokenizer_json, weights = pretrained_minilm()
+        return build_encoder(weights), tokenizer_json
+    from .encoder_onnx import PACKAGED, build_session
+
+    path = package_zip()
+    with zipfile.ZipFile(path) as zipped:
+        tokenizer_json = zipped.read("tokenizer.json").decode()
+    stat = path.stat()
+    identity = f"{path.name} {stat.st_size} {stat.st_mtime_ns}"
+    encoder = build_session(PACKAGED, layers, cache_dir=encoder_cache(), identity=identity)
+    return encoder, tokenizer_json
+
+
 def encoder_cache():
+    """Where int8 encoders are kept: the site's data folder, or the user's cache folder outside a site."""
+    import os
+
     from django.conf import settings
 
-    return Path(settings.DATA_DIR) / "encoders" if settings.configured and getattr(settings, "DATA_DIR", None) else None
+    if settings.configured and getattr(settings, "DATA_DIR", None):
+        return Path(settings.DATA_DIR) / "encoders"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk" / "encoders"
 
 
 def build_encoder(weights):

@@ -29,6 +29,8 @@ from .classifier_encoder import EPS, HEADS, HIDDEN, LAYERS, batches_by_length, p
 # Bump when the graph changes, so cached files of the old graph are not reused.
 GRAPH_VERSION = 1
 OPSET = 17  # LayerNormalization
+# build_session's `weights` for MiniLM as its package ships them.
+PACKAGED = "packaged"
 
 
 def build_graph(weights, layers, data_file=None):
@@ -239,11 +241,18 @@ class OnnxEncoder:
         return self.layers.index(layer)
 
 
-def cache_key(weights, layers, quantized):
-    """A name for the model of these weights and layers: a hash of every parameter's name, shape and values."""
+def cache_key(weights, layers, quantized, identity=None):
+    """A name for the model of these weights and layers: a hash of every parameter's name, shape and values.
+
+    `identity`, when given, stands for the weights (a file's name, size and
+    time), so weights that are not in memory need not be read to be named.
+    """
     import onnxruntime
 
     digest = hashlib.sha256(f"{GRAPH_VERSION} {onnxruntime.__version__} {tuple(layers)} {quantized}".encode())
+    if identity is not None:
+        digest.update(f"weights {identity}".encode())
+        return digest.hexdigest()[:32]
     for name in sorted(weights):
         value = np.ascontiguousarray(weights[name], dtype=np.float32)
         digest.update(f"{name} {value.shape}".encode())
@@ -251,18 +260,26 @@ def cache_key(weights, layers, quantized):
     return digest.hexdigest()[:32]
 
 
-def build_session(weights, layers=(LAYERS,), threads=1, quantized=True, cache_dir=None):
+def build_session(weights, layers=(LAYERS,), threads=1, quantized=True, cache_dir=None, identity=None):
     """An `OnnxEncoder` over `weights` (Hugging Face BERT names, numpy arrays), pooling `layers`.
+
+    `weights` may be PACKAGED, MiniLM's weights as its package ships them,
+    with `identity` (see cache_key) naming them: they are then read only by
+    the child process that writes the model, never into this one.
 
     Without `cache_dir` the model is built in a temporary folder each time: about
     a second, and ONNX Runtime's quantizer briefly needs some 400 MB more. With
-    it, the model file is kept there under a hash of the weights and layers,
-    written whole or not at all, and read back instead (0.07 s).
+    it, the model file is written there once, by a child process, under a hash
+    of the weights and layers, and read back by every later call (0.07 s).
     """
     import onnxruntime
 
     layers = _checked_layers(layers)
     options = session_options(threads)
+    if weights == PACKAGED and (cache_dir is None or identity is None):
+        from .classifier_encoder import pretrained_minilm
+
+        weights = pretrained_minilm()[1]
     if cache_dir is None:
         with tempfile.TemporaryDirectory(prefix="newsdesk-onnx-") as folder:
             path = write_model(weights, layers, folder, "minilm.onnx", quantized)
@@ -270,19 +287,70 @@ def build_session(weights, layers=(LAYERS,), threads=1, quantized=True, cache_di
         return OnnxEncoder(session, layers)
 
     folder = Path(cache_dir)
-    name = f"minilm-{'int8' if quantized else 'fp32'}-{cache_key(weights, layers, quantized)}.onnx"
+    name = f"minilm-{'int8' if quantized else 'fp32'}-{cache_key(weights, layers, quantized, identity)}.onnx"
     path = folder / name
     if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".minilm-", dir=folder) as work:
-            written = write_model(weights, layers, work, name, quantized)
-            for file in sorted(Path(work).glob(f"{name}?*")):  # float32's parameters first, the model file last
-                os.chmod(file, 0o644)
-                os.replace(file, folder / file.name)
-            os.chmod(written, 0o644)
-            os.replace(written, path)
+        keep_in_child(weights, layers, quantized, folder, name)
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     return OnnxEncoder(session, layers)
+
+
+def keep_in_child(weights, layers, quantized, folder, name):
+    """Write the model to `folder`/`name` from a fresh Python process, and wait for it.
+
+    ONNX Runtime's quantizer holds several copies of the model for a moment
+    (some 590 MB at its peak): the child pays that, not the long-lived
+    worker, which only ever reads the finished file. `weights` is a dict,
+    handed over in a temporary safetensors file, or PACKAGED.
+    """
+    import json
+    import subprocess
+    import sys
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".weights-", dir=folder) as work:
+        source = PACKAGED
+        if weights != PACKAGED:
+            from safetensors.numpy import save_file
+
+            source = str(Path(work) / "weights.safetensors")
+            save_file({key: np.ascontiguousarray(value) for key, value in weights.items()}, source)
+        job = json.dumps({"weights": source, "layers": list(layers), "quantized": quantized,
+                          "folder": str(folder), "name": name})
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys; from newsdesk.sections.encoder_onnx import child_main; child_main(sys.argv[1])",
+             job], capture_output=True, text=True, timeout=600,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"building the int8 encoder failed: {result.stderr.strip()[-2000:]}")
+
+
+def child_main(job):
+    import json
+
+    from .classifier_encoder import pretrained_minilm
+
+    job = json.loads(job)
+    if job["weights"] == PACKAGED:
+        weights = pretrained_minilm()[1]
+    else:
+        from safetensors.numpy import load_file
+
+        weights = load_file(job["weights"])
+    keep_model(weights, tuple(job["layers"]), job["quantized"], job["folder"], job["name"])
+
+
+def keep_model(weights, layers, quantized, folder, name):
+    """Write the model to `folder`/`name`, whole or not at all: a reader never sees half a file."""
+    folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix=".minilm-", dir=folder) as work:
+        written = write_model(weights, layers, work, name, quantized)
+        for file in sorted(Path(work).glob(f"{name}?*")):  # float32's parameters first, the model file last
+            os.chmod(file, 0o644)
+            os.replace(file, folder / file.name)
+        os.chmod(written, 0o644)
+        os.replace(written, folder / name)
 
 
 def encode_batches_onnx(session, tokenizer, texts, layers=(LAYERS,), batch_size=32):
