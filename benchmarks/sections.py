@@ -133,7 +133,8 @@ WORKER_PROBE = """
 import resource, sys
 from newsdesk.sections.classifier import SectionClassifier
 SectionClassifier.load(sys.argv[1]).predict(["Shares rose in early trading after the central bank held rates."])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: Linux starts a child's ru_maxrss at its parent's peak.
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
 

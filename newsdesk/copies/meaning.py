@@ -55,7 +55,7 @@ def _model(name, build):
 def _minilm():
     from newsdesk.sections.classifier_encoder import make_tokenizer, packaged_encoder
 
-    encoder, tokenizer_json = packaged_encoder()
+    encoder, tokenizer_json = packaged_encoder()  # the section model's, when it is loaded too
     return encoder, make_tokenizer(tokenizer_json, MAX_TOKENS)
 
 

@@ -5,6 +5,7 @@ Processes that file or compare stories run the encoder in ONNX Runtime, int8
 fine-tuned model, and for predicting where ONNX Runtime is not installed.
 """
 
+import functools
 import importlib.util
 import zipfile
 from pathlib import Path
@@ -93,10 +94,22 @@ def predicting_encoder(weights, layers=(LAYERS,)):
     return build_session(weights, layers, cache_dir=encoder_cache())
 
 
-def packaged_encoder(layers=(LAYERS,)):
+# The layers the packaged encoder pools: the frozen section model reads all
+# three, story matching the last. One model serves both in a worker.
+PACKAGED_LAYERS = (4, 5, 6)
+
+
+def packaged_encoder(layers=PACKAGED_LAYERS):
+    """MiniLM as its package ships it, for predicting, with its tokenizer JSON: one per process (_packaged_encoder)."""
+    return _packaged_encoder(tuple(layers))
+
+
+@functools.cache
+def _packaged_encoder(layers):
     """MiniLM as its package ships it, for predicting (predicting_encoder), with its tokenizer JSON.
 
-    Once its int8 model is kept, a process reads that alone: the package's
+    One per process, shared by the section model and story matching. Once
+    its int8 model is kept, a process reads that alone: the package's
     float32 weights (90 MB) are never loaded into it.
     """
     if not installed("onnx", "onnxruntime"):
