@@ -22,6 +22,9 @@ It prints Markdown tables:
    fingerprints in an SQLite database, through newsdesk.copies.index.
 4. Memory: peak resident size of a fresh process that loads the encoder and
    compares one pair, as a worker does.
+5. Speed: one pair at a time, both texts new (encoded, signed and read for
+   names), as `newsdesk stories compare` handles a row; the encoders run on
+   one thread.
 """
 
 from __future__ import annotations
@@ -284,6 +287,30 @@ def memory_line():
     return f"Peak memory of a process that loads both encoders and compares two pairs: {float(output):.0f} MB."
 
 
+def compare_speed_table(pairs_per_kind=40):
+    """Milliseconds to compare one pair whose two texts are both new, as `newsdesk stories compare` does a row."""
+    from newsdesk.copies import similarity
+
+    rows = read_semeval()
+    kinds = {
+        "English-English": [row for row in rows if row["lang1"] == row["lang2"] == "en"],
+        "one language, not English": [row for row in rows if row["lang1"] == row["lang2"] != "en"],
+        "two languages": [row for row in rows if row["lang1"] != row["lang2"]],
+    }
+    similarity.compare_texts([("Warm the encoders up.", "Die Kodierer aufwärmen.")])
+    lines = ["| pair, both texts new | pairs | median ms a pair | p95 |", "|---|---:|---:|---:|"]
+    for kind, chosen in kinds.items():
+        times = []
+        for row in chosen[:pairs_per_kind]:
+            started = time.perf_counter()
+            similarity.compare_texts([(row["text1"], row["text2"])])
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        lines.append(f"| {kind} | {len(times)} | {statistics.median(times):.1f} | "
+                     f"{times[int(0.95 * (len(times) - 1))]:.1f} |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stored", type=int, default=1_000_000, help="Synthetic fingerprints for the look-up.")
@@ -293,6 +320,7 @@ def main():
     args = parser.parse_args()
     if not args.skip_semeval:
         print(semeval_table(), end="\n\n", flush=True)
+    print(compare_speed_table(), end="\n\n", flush=True)
     print(copies_table(args.copies_from), end="\n\n", flush=True)
     print(memory_line(), end="\n\n", flush=True)
     if not args.skip_lookup:

@@ -43,6 +43,10 @@ SETTINGS = {
         True, "Compare stories for clusters with the sentence encoders when they are installed (about 450 MB "
         "in the process that ingests); off: by names and character n-grams only, no model in memory."
     ),
+    "NEWSDESK_CLUSTER_BEST_WAIT_MINUTES": Setting(
+        20, "Minutes a rule publishing only the best report of a story waits, from the first report, for "
+        "other outlets' reports before it publishes the best one."
+    ),
     "NEWSDESK_WIRE_CANONICAL": Setting(
         "own", "Canonical link of a republished wire story: 'own' (this site's URL) or 'source'."
     ),

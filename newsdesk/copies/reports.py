@@ -1,4 +1,4 @@
-"""What is read of clusters: "Also reported by", the purge when an outlet joins, a cluster's published story.
+"""What is read of clusters: "Also reported by", the purge when an outlet joins, published and waiting reports.
 
 Apart from clusters.py, which scores stories with numpy and the encoders:
 reader processes and the publishing rules read clusters and never need those.
@@ -44,10 +44,35 @@ def reports_of(article):
 
 def published_report(item):
     """Another story of `item`'s cluster already published on our site (the earliest), or None."""
-    from newsdesk.wire.models import WireItem
-
-    cluster_id = Fingerprint.objects.filter(wire_item=item).values_list("cluster_id", flat=True).first()
+    cluster_id = cluster_of(item.pk)
     if cluster_id is None:
         return None
+    return live_report(cluster_id, exclude=item.pk)
+
+
+def cluster_of(item_id):
+    """The id of the cluster wire item `item_id` belongs to, or None when it tells a story alone."""
+    return Fingerprint.objects.filter(wire_item_id=item_id).values_list("cluster_id", flat=True).first()
+
+
+def live_report(cluster_id, exclude=None):
+    """The cluster's earliest wire item live on our site (other than `exclude`), with its source; or None."""
+    from newsdesk.wire.models import WireItem
+
     return (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
-            .exclude(pk=item.pk).select_related("source").order_by("fetched_at", "pk").first())
+            .exclude(pk=exclude).select_related("source").order_by("fetched_at", "pk").first())
+
+
+def waiting_reports(cluster_id):
+    """The cluster's new wire items a "best report" rule is waiting on, oldest first, with their sources."""
+    from newsdesk.wire.models import WireItem
+
+    return list(WireItem.objects.filter(fingerprint__cluster_id=cluster_id, status=WireItem.Status.NEW,
+                                        decide_at__isnull=False)
+                .select_related("source").order_by("fetched_at", "pk"))
+
+
+def copies_among(item_ids):
+    """Which of these wire items copy another outlet's story (copy detection, linking.py): a set of ids."""
+    return set(Fingerprint.objects.filter(wire_item_id__in=list(item_ids), copy_of__isnull=False)
+               .values_list("wire_item_id", flat=True))

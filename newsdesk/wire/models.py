@@ -102,12 +102,14 @@ class Rule(models.Model):
     class ClusterPolicy(models.TextChoices):
         ALL = "all", "Every outlet's report"
         FIRST = "first", "Only the first report of a story"
+        BEST = "best", "Only the best report of a story, after a wait"
 
     position = models.PositiveIntegerField(default=0)
     enabled = models.BooleanField(default=True)
     cluster_policy = models.CharField(
         max_length=10, choices=ClusterPolicy.choices, default=ClusterPolicy.ALL,
-        help_text="For “publish”: whether other outlets' reports of a story already published are published too.",
+        help_text="For “publish”: whether other outlets' reports of a story already published are published too, "
+        "or the best of the reports that came in while the desk waited is published alone.",
     )
 
     class Meta:
@@ -184,6 +186,12 @@ class WireItem(models.Model):
     error_stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed attempts in a row.")
     retry_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A new item a "best report" rule is waiting on (rules.py): when the
+    # best of its cluster's waiting reports is published and the others held.
+    decide_at = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="When the desk picks the best of this story's reports (a rule publishing only the best).",
+    )
 
     class Meta:
         ordering = ["-fetched_at", "-pk"]

@@ -606,7 +606,8 @@ def hold_if_uncertain(item):
     if item.section_confidence is None or item.section_confidence >= threshold:
         return
     reason = clip(f"Section uncertain ({item.section_confidence:.0%} {item.section}): choose one.", REASON_CHARS)
-    held = WireItem.objects.filter(pk=item.pk, status=WireItem.Status.NEW).update(
+    # An item waiting for its story's best report (rules.py) is a publish rule's to decide.
+    held = WireItem.objects.filter(pk=item.pk, status=WireItem.Status.NEW, decide_at__isnull=True).update(
         status=WireItem.Status.HELD, status_reason=reason
     )
     if held:

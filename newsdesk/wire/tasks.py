@@ -106,3 +106,11 @@ def prune_history():
     from .retention import prune_history as prune
 
     return prune()
+
+
+@task()
+def decide_best_reports():
+    """Publish the best report of each story whose wait has ended, and hold the others (rules.decide_due_reports)."""
+    from .rules import decide_due_reports
+
+    return decide_due_reports()

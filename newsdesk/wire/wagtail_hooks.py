@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from newsdesk import conf
 from newsdesk.stories.models import SectionPage
 
 from . import urls
@@ -33,6 +34,17 @@ class RuleForm(WagtailAdminModelForm):
     are filed). Otherwise a Contributor with the desk's rule permission could
     skip the review their own publishing goes through.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "cluster_policy" in self.fields:
+            wait = conf.get("NEWSDESK_CLUSTER_BEST_WAIT_MINUTES")
+            self.fields["cluster_policy"].help_text = (
+                "For “publish”: every outlet's report of a story; only the first (later reports of a story already "
+                f"published are held); or only the best: the desk waits {wait} minutes from the story's first "
+                "report, then publishes the fullest report (most words, a lead image, the outlet's own page) and "
+                "holds the others, with both scores in their reasons."
+            )
 
     def clean(self):
         cleaned = super().clean()
