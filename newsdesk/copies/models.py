@@ -66,7 +66,11 @@ class Fingerprint(models.Model):
         # Imported here: numpy stays out of the web processes, which never compare.
         from .minhash import Signature
 
-        return Signature.from_bytes(bytes(self.signature), self.shingle_count)
+        data = bytes(self.signature)
+        kept = self.__dict__.get("_sig")
+        if kept is None or kept[0] != data:  # read once per signature: clustering asks for it at every check
+            kept = self.__dict__["_sig"] = (data, Signature.from_bytes(data, self.shingle_count))
+        return kept[1]
 
     def story_title(self):
         story = self.wire_item or self.article

@@ -7,6 +7,7 @@ fine-tuned model, and for predicting where ONNX Runtime is not installed.
 
 import functools
 import importlib.util
+import threading
 import zipfile
 from pathlib import Path
 
@@ -99,9 +100,13 @@ def predicting_encoder(weights, layers=(LAYERS,)):
 PACKAGED_LAYERS = (4, 5, 6)
 
 
+_packaged_lock = threading.Lock()
+
+
 def packaged_encoder(layers=PACKAGED_LAYERS):
     """MiniLM as its package ships it, for predicting, with its tokenizer JSON: one per process (_packaged_encoder)."""
-    return _packaged_encoder(tuple(layers))
+    with _packaged_lock:  # polling threads filing their first stories together build it once
+        return _packaged_encoder(tuple(layers))
 
 
 @functools.cache

@@ -55,7 +55,7 @@ from newsdesk.newsroom.leases import Heartbeat, Lease
 from newsdesk.outbound import FetchError, backoff
 from newsdesk.outbound.configured import make_fetcher, shared_fetcher  # noqa: F401  (make_fetcher: callers' import)
 from newsdesk.copies.clusters import note_item as cluster_item
-from newsdesk.copies.linking import note_item
+from newsdesk.copies.linking import note_item, prepare_item
 from newsdesk.sections.filing import file_story
 from newsdesk.stories.excerpts import plain_text
 
@@ -435,11 +435,13 @@ class SourcePoll:
     def note_copy(self, item):
         """Fingerprint the stored item, link it to the story it copies and cluster it (newsdesk/copies), before the rules.
 
-        Only the fingerprint is written under the write lock: the clustering
-        compares outside it and takes it for its own few writes.
+        Only the fingerprint is written under the write lock: its signature
+        and sentence vector are computed before, and the clustering compares
+        outside it and takes it for its own few writes.
         """
+        prepared = prepare_item(item)
         with serialised_writes():
-            note_item(item)
+            note_item(item, prepared)
         cluster_item(item)
 
     # --- stage 6 ----------------------------------------------------------
