@@ -6,7 +6,8 @@ per cluster ("3 sources") that opens to its members.
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from .models import Fingerprint
@@ -46,7 +47,7 @@ MAX_MEMBERS_LISTED = 20
 
 
 def with_clusters(items):
-    """Give each wire item its cluster's place on the desk page, in two queries for the whole page.
+    """Give each wire item its cluster's place on the desk page, in three queries for the whole page.
 
     The first item of a cluster on the page leads its row: `cluster_members`
     (the others, oldest first, each with its `original`), `cluster_sources`
@@ -58,13 +59,22 @@ def with_clusters(items):
     items = list(items)
     cluster_of = dict(Fingerprint.objects.filter(wire_item__in=[item.pk for item in items], cluster__isnull=False)
                       .values_list("wire_item_id", "cluster_id"))
-    members = {}
+    members, sizes = {}, {}
     if cluster_of:
-        rows = (WireItem.objects.filter(fingerprint__cluster__in=set(cluster_of.values()))
+        clusters = set(cluster_of.values())
+        # The oldest members of each cluster, no more than a row lists: a
+        # story every outlet told must not load hundreds of items per row.
+        rows = (WireItem.objects.filter(fingerprint__cluster__in=clusters)
                 .select_related("source", "article").defer("html", "text", "raw", "summary")
-                .annotate(cluster_key=F("fingerprint__cluster_id")).order_by("fetched_at", "pk"))
+                .annotate(cluster_key=F("fingerprint__cluster_id"),
+                          place=Window(RowNumber(), partition_by=F("fingerprint__cluster_id"),
+                                       order_by=[F("fetched_at").asc(), F("pk").asc()]))
+                .filter(place__lte=MAX_MEMBERS_LISTED + 1).order_by("fetched_at", "pk"))
         for member in rows:
             members.setdefault(member.cluster_key, []).append(member)
+        sizes = {row["cluster_id"]: (row["size"], row["sources"]) for row in
+                 Fingerprint.objects.filter(cluster__in=clusters, wire_item__isnull=False).values("cluster_id")
+                 .annotate(size=Count("pk"), sources=Count("wire_item__source_id", distinct=True))}
     listed, led = [], set()
     for item in items:
         item.cluster_members, item.cluster_sources, item.cluster_size = [], 0, 0
@@ -78,8 +88,7 @@ def with_clusters(items):
         led.add(cluster)
         group = members.get(cluster, [])
         item.cluster_members = [member for member in group if member.pk != item.pk][:MAX_MEMBERS_LISTED]
-        item.cluster_sources = len({member.source_id for member in group})
-        item.cluster_size = len(group)
+        item.cluster_size, item.cluster_sources = sizes.get(cluster, (len(group), len(group)))
         listed.extend(item.cluster_members)
     with_originals(listed)
     return items

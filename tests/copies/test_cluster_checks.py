@@ -114,3 +114,44 @@ def test_two_reports_placed_at_once_form_one_cluster(race_database):
     assert result["placed"] == [True, True]
     assert result["clusters"] == 1
     assert result["members"] == result["items"]
+
+
+
+def add_reports(cluster, first, count):
+    """`count` more outlets' reports in `cluster`, stored directly, numbered from `first`."""
+    from django.utils import timezone
+
+    from newsdesk.copies.minhash import signature
+    from newsdesk.wire.models import Source
+
+    for number in range(first, first + count):
+        source = Source.objects.create(name=f"Outlet {number:02}", url=f"http://127.0.0.1/outlet-{number}.xml",
+                                       next_poll_at=timezone.now())
+        text = f"Report {number} of the harbour fire, told in the words of outlet {number}."
+        item = WireItem.objects.create(source=source, identity=f"fire-{number}", url=f"http://127.0.0.1/fire/{number}",
+                                       title=f"Harbour fire, report {number:02}", text=text)
+        sig = signature(text)
+        Fingerprint.objects.create(wire_item=item, signature=sig.to_bytes(), shingle_count=sig.size, cluster=cluster)
+
+
+def test_the_desk_lists_at_most_twenty_members_of_a_cluster_in_the_same_queries(editor):
+    """However many outlets told the story, its row counts them all, lists twenty, and costs the same queries."""
+    from newsdesk.copies.desk import MAX_MEMBERS_LISTED
+
+    def desk_row():
+        with CaptureQueriesContext(connection) as queries:
+            page = editor.get("/admin/wire/").content.decode()
+        row = next(row for row in page.split("</tr>") if "wire-cluster" in row)
+        return row, len(queries)
+
+    cluster = Cluster.objects.create()
+    add_reports(cluster, 0, 3)
+    desk_row()  # the session and the admin's own first reads
+    row, small = desk_row()
+    assert "<summary>3 sources</summary>" in row and row.count('name="items" value=') == 3
+
+    add_reports(cluster, 3, 27)
+    row, large = desk_row()
+    assert "<summary>30 sources</summary>" in row
+    assert row.count('name="items" value=') == MAX_MEMBERS_LISTED + 1  # its leader, and the members listed
+    assert large == small
