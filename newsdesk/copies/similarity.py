@@ -98,15 +98,14 @@ def char_counts(texts):
     return normalize(counts)
 
 
-def prepare(texts, english=(), multilingual=()):
+def prepare(texts, english=(), multilingual=(), chars=None):
     """A Story per text, with sentence vectors for the texts at the indices `english` and `multilingual`.
 
     Vectors cost most of the time, so only those a comparison will use are
     computed, each kind in one batch.
     """
     texts = [(text or "")[:MAX_TEXT_CHARS] for text in texts]
-    chars = char_counts(texts)
-    stories = [Story(signature(text), frozenset(entities(text)), is_english(text), chars[i], {})
+    stories = [Story(signature(text), frozenset(entities(text)), is_english(text), None, {})
                for i, text in enumerate(texts)]
     for kind, wanted, available, encode in (
         ("english", english, meaning.english_available, meaning.english_vectors),
@@ -116,6 +115,13 @@ def prepare(texts, english=(), multilingual=()):
         if wanted and available():
             for i, vector in zip(wanted, encode([texts[i] for i in wanted])):
                 stories[i].vectors[kind] = vector
+    # Character n-grams are read only by the blends for a missing encoder
+    # (BLENDS): computed for the texts at the indices `chars`, by default
+    # those that got no vector.
+    bare = sorted(set(chars)) if chars is not None else [i for i, story in enumerate(stories) if not story.vectors]
+    if bare:
+        for i, row in zip(bare, char_counts([texts[i] for i in bare])):
+            stories[i].chars = row
     return stories
 
 
@@ -125,12 +131,16 @@ def prepare_pairs(pairs):
     english = [is_english(text) for text in texts]
     both = [(2 * i, 2 * i + 1) for i in range(len(pairs)) if english[2 * i] and english[2 * i + 1]]
     other = [(2 * i, 2 * i + 1) for i in range(len(pairs)) if not (english[2 * i] and english[2 * i + 1])]
-    use_minilm = meaning.english_available()
+    use_minilm, use_universal = meaning.english_available(), meaning.multilingual_available()
+    # Pairs whose blend has its encoder need no n-grams: English pairs with
+    # MiniLM, and any pair with the multilingual encoder.
+    covered = (both if use_minilm or use_universal else []) + (other if use_universal else [])
     return prepare(
         texts,
         english=[i for pair in (both if use_minilm else []) for i in pair]
-        + [i for pair in (other if not meaning.multilingual_available() else []) for i in pair],
+        + [i for pair in (other if not use_universal else []) for i in pair],
         multilingual=[i for pair in (other + ([] if use_minilm else both)) for i in pair],
+        chars=set(range(len(texts))) - {i for pair in covered for i in pair},
     )
 
 

@@ -155,3 +155,23 @@ def test_the_desk_lists_at_most_twenty_members_of_a_cluster_in_the_same_queries(
     assert "<summary>30 sources</summary>" in row
     assert row.count('name="items" value=') == MAX_MEMBERS_LISTED + 1  # its leader, and the members listed
     assert large == small
+
+
+@pytest.mark.parametrize("english, multilingual", [(False, False), (True, False), (False, True)])
+def test_pairs_are_scored_with_whatever_encoders_are_installed(monkeypatch, english, multilingual):
+    """Character n-grams stand in for a missing encoder, and only where one is missing."""
+    from newsdesk.copies import meaning, similarity
+
+    monkeypatch.setattr(meaning, "english_available", lambda: english)
+    monkeypatch.setattr(meaning, "multilingual_available", lambda: multilingual)
+    report = "The council approved the harbour budget on Tuesday, the mayor of Vellmouth said."
+    pairs = [(report, "Vellmouth council backs the harbour budget, its mayor said on Tuesday."),
+             ("Der Stadtrat von Vellmouth hat am Dienstag den Hafenhaushalt beschlossen.", report),
+             (report, "Castelnor Opera ends its season with record ticket sales.")]
+    stories = similarity.prepare_pairs(pairs)
+    same, across, unrelated = similarity.compare_texts(pairs)
+
+    assert same.similarity > unrelated.similarity and across.similarity > unrelated.similarity
+    english_pair_has_its_encoder = english or multilingual
+    assert (stories[0].chars is None) == english_pair_has_its_encoder
+    assert (stories[2].chars is None) == multilingual  # across languages only the multilingual encoder serves
