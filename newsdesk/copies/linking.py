@@ -45,15 +45,24 @@ def note_item(item, prepared=None):
 
 
 def note_article(article):
-    """Fingerprint one of our own published articles, so copies of it on other outlets are found."""
+    """Fingerprint one of our own published articles, so copies of it on other outlets are found.
+
+    It then joins the cluster of other outlets' reports of its event
+    (clusters.note_article), and later reports join it.
+    """
     from newsdesk.stories.excerpts import plain_text
+
+    from . import clusters
 
     text = "\n".join(plain_text(str(block.render())) for block in article.body)
     try:
-        return note_story(signature(text), article=article)
+        features = clusters.story_features(article.title, text, f"article {article.pk}")
+        fingerprint = note_story(signature(text), features=features, article=article)
     except Exception:
         logger.exception("Copy detection failed for article %s", article.pk)
         return None
+    clusters.note_article(fingerprint, article, text)
+    return fingerprint
 
 
 @transaction.atomic

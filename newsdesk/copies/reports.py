@@ -15,8 +15,10 @@ def purge_reports(cluster):
     from newsdesk.pagecache.invalidation import purge_tags
     from newsdesk.wire.models import WireItem
 
-    articles = WireItem.objects.filter(fingerprint__cluster=cluster, article__isnull=False)
-    tags = [report_tag(pk) for pk in articles.values_list("article_id", flat=True)]
+    published = WireItem.objects.filter(fingerprint__cluster=cluster, article__isnull=False)
+    ours = Fingerprint.objects.filter(cluster=cluster, article__isnull=False)
+    articles = set(published.values_list("article_id", flat=True)) | set(ours.values_list("article_id", flat=True))
+    tags = [report_tag(pk) for pk in sorted(articles)]
     if tags:
         purge_tags(*tags)
 
@@ -27,10 +29,18 @@ def report_tag(article_id):
 
 
 def reports_of(article):
-    """Other outlets' stories in the cluster of the wire item `article` was published from, one per outlet."""
+    """Other outlets' stories in `article`'s cluster, one per outlet, in one query.
+
+    The cluster is the article's own (our story, placed when it was
+    published) or that of the wire item it was published from.
+    """
+    from django.db.models import Q
+
     from newsdesk.wire.models import WireItem
 
-    items = (WireItem.objects.filter(fingerprint__cluster__members__wire_item__article_id=article.pk)
+    clusters = (Fingerprint.objects.filter(Q(article_id=article.pk) | Q(wire_item__article_id=article.pk),
+                                           cluster__isnull=False).values("cluster_id"))
+    items = (WireItem.objects.filter(fingerprint__cluster_id__in=clusters)
              .exclude(article_id=article.pk).exclude(source__name=article.source_name)
              .select_related("source").only("title", "url", "published_at", "fetched_at", "source__name")
              .order_by("fetched_at", "pk")[:MAX_REPORTS * 3])
