@@ -4,6 +4,8 @@ Apart from clusters.py, which scores stories with numpy and the encoders:
 reader processes and the publishing rules read clusters and never need those.
 """
 
+from dataclasses import dataclass
+
 from .models import Fingerprint
 
 # "Also reported by" names at most this many outlets.
@@ -65,12 +67,26 @@ def cluster_of(item_id):
     return Fingerprint.objects.filter(wire_item_id=item_id).values_list("cluster_id", flat=True).first()
 
 
+@dataclass(frozen=True)
+class Published:
+    """A story of a cluster that our site carries, as a held report's reason names it."""
+
+    title: str
+    outlet: str
+
+
 def live_report(cluster_id, exclude=None):
-    """The cluster's earliest wire item live on our site (other than `exclude`), with its source; or None."""
+    """What our site already carries of the cluster's story: its earliest wire item published here (other
+    than wire item `exclude`), else a story of our own in the cluster, live; or None."""
     from newsdesk.wire.models import WireItem
 
-    return (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
+    item = (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
             .exclude(pk=exclude).select_related("source").order_by("fetched_at", "pk").first())
+    if item is not None:
+        return Published(item.title, item.source.name)
+    ours = (Fingerprint.objects.filter(cluster_id=cluster_id, article__live=True)
+            .select_related("article").order_by("created_at", "pk").first())
+    return Published(ours.article.title, "our own story") if ours is not None else None
 
 
 def waiting_reports(cluster_id):

@@ -74,3 +74,16 @@ def test_our_stories_are_not_clustered_with_each_other(our_ferry_story, publish_
 
     assert Fingerprint.objects.get(article=follow_up).cluster_id is None
     assert Fingerprint.objects.get(article=article).cluster_id is None
+
+
+def test_a_rule_publishing_the_first_report_holds_one_of_a_story_we_wrote(outlets, our_ferry_story):
+    from newsdesk.wire.models import Rule, WireItem
+
+    Rule.objects.create(action=Rule.Action.PUBLISH, cluster_policy=Rule.ClusterPolicy.FIRST)
+    article = our_ferry_story()
+    reporter = outlets("reporter")
+
+    report = WireItem.objects.get(pk=reporter[FERRIES_REPORT].pk)
+    assert report.status == WireItem.Status.HELD and report.article is None
+    assert f"Same story as “{article.title}” (our own story)" in report.status_reason
+    assert WireItem.objects.get(pk=reporter[CHOIR].pk).status == WireItem.Status.PUBLISHED
