@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -290,9 +291,25 @@ def build_session(weights, layers=(LAYERS,), threads=1, quantized=True, cache_di
     name = f"minilm-{'int8' if quantized else 'fp32'}-{cache_key(weights, layers, quantized, identity)}.onnx"
     path = folder / name
     if not path.is_file():
-        keep_in_child(weights, layers, quantized, folder, name)
+        failed = _failures.get(path)
+        if failed is not None and time.monotonic() - failed[0] < RETRY_BUILD_AFTER:
+            raise RuntimeError(f"building the int8 encoder failed {int(time.monotonic() - failed[0])} s ago: "
+                               f"{failed[1]}")
+        try:
+            keep_in_child(weights, layers, quantized, folder, name)
+        except Exception as error:
+            # Every story filed would otherwise start a child that fails the same way.
+            _failures[path] = (time.monotonic(), str(error)[-500:])
+            raise
+        _failures.pop(path, None)
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     return OnnxEncoder(session, layers)
+
+
+# A build that failed (a full disk, a folder not writable) is tried again
+# after this many seconds, not at every story.
+RETRY_BUILD_AFTER = 600
+_failures = {}
 
 
 def keep_in_child(weights, layers, quantized, folder, name):

@@ -90,3 +90,15 @@ def test_the_model_file_is_kept_by_its_weights_and_layers(minilm, tmp_path):
     changed = dict(weights, **{"embeddings.LayerNorm.bias": weights["embeddings.LayerNorm.bias"] + 0.01})
     build_session(changed, (6,), cache_dir=tmp_path)
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_failed_build_is_not_retried_at_every_story(minilm, tmp_path):
+    """A folder the model cannot be written to fails the first story clearly, and the next ones at once."""
+    _, weights = minilm
+    blocked = tmp_path / "encoders"
+    blocked.write_text("a file where the folder should be")
+
+    with pytest.raises(OSError):
+        build_session(weights, (6,), cache_dir=blocked)
+    with pytest.raises(RuntimeError, match=r"building the int8 encoder failed \d+ s ago"):
+        build_session(weights, (6,), cache_dir=blocked)
