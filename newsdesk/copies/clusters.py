@@ -241,6 +241,22 @@ class Openings:
             self.texts.setdefault(i, "")
 
 
+def parsed(fingerprint, field, parse):
+    """`parse` of the fingerprint's `field`, or None when it is empty; kept on the instance while the field is.
+
+    Kept fingerprints (candidates) meet check after check: their vectors
+    and names are parsed once, not at every check.
+    """
+    data = getattr(fingerprint, field)
+    if data is None or (isinstance(data, (bytes, memoryview)) and not len(data)):
+        return None
+    memo = fingerprint.__dict__.setdefault("_parsed", {})
+    hit = memo.get(field)
+    if hit is None or hit[0] is not data:
+        hit = memo[field] = (data, parse(data))
+    return hit[1]
+
+
 def fill_features(fingerprints, openings, changed):
     """Give each fingerprint whether its story is English and its names and numbers, computed where not kept."""
     missing = [i for i, fingerprint in enumerate(fingerprints)
@@ -261,9 +277,9 @@ def fill_vectors(fingerprints, openings, wanted, changed):
         for i, fingerprint in enumerate(fingerprints):
             if kind not in wanted[i]:
                 continue
-            kept = getattr(fingerprint, field)
-            if kept:
-                vectors[i][kind] = np.frombuffer(bytes(kept), dtype=np.float32)
+            kept = parsed(fingerprint, field, lambda data: np.frombuffer(bytes(data), dtype=np.float32))
+            if kept is not None:
+                vectors[i][kind] = kept
             else:
                 missing.append(i)
         if not missing:
@@ -313,7 +329,7 @@ def best_match(fingerprint, item):
         openings.load(range(len(fingerprints)))
         chars = char_counts([openings[i] for i in range(len(fingerprints))])
     keep(fingerprints, changed)
-    stories = [Story(fp.sig(), frozenset(fp.entities), english[i], chars[i] if chars is not None else None,
+    stories = [Story(fp.sig(), parsed(fp, "entities", frozenset), english[i], chars[i] if chars is not None else None,
                      vectors[i])
                for i, fp in enumerate(fingerprints)]
     best, best_similarity = None, -1.0
