@@ -19,7 +19,7 @@ EXPECTED = {
     "home": (24, 0),  # 7 of them one per section, each read from the listing index
     "section": (13, 8),
     "section, later page": (13, 8),
-    "article": (15, 0),  # one of them "Also reported by", kept in the story fragment
+    "article": (14, 0),
     # Tag and author pages: two counts from indexes (the tag's or author's
     # rows, less its offline stories) and, once per version, "one home page?".
     "tag": (14, 8),

@@ -19,12 +19,11 @@ other polling threads keep storing while one item is compared.
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models.functions import Coalesce, Left
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from newsdesk import conf
@@ -61,37 +60,12 @@ def note_item(item):
         return None
 
 
-@dataclass(frozen=True)
-class OwnStory:
-    """One of our own articles as place() reads a story: its source is our site, which is no wire source."""
-
-    pk: int
-    title: str
-    text: str
-    source_id = None
-
-
-def note_article(fingerprint, article, text):
-    """Put one of our own published stories in the cluster of other outlets' reports of its event, if any.
-
-    Its article page then lists them under "Also reported by", and a wire
-    report that comes in later joins it. A failure is logged, nothing more.
-    """
-    try:
-        return place(fingerprint, OwnStory(article.pk, article.title, text))
-    except Exception:
-        logger.exception("Clustering failed for article %s", article.pk)
-        return None
-
-
 def place(fingerprint, item):
-    """The cluster `fingerprint` (of wire item or OwnStory `item`) belongs in, joined; None when it tells a story alone."""
+    """The cluster `fingerprint` (of wire item `item`) belongs in, joined; None when it tells a story alone."""
     if fingerprint.cluster_id:
         return fingerprint.cluster  # an edited story stays where it was placed
     if fingerprint.copy_of_id:
         match_pk = fingerprint.copy_of_id
-        if item.source_id is None and Fingerprint.objects.filter(pk=match_pk, article__isnull=False).exists():
-            return None  # our story repeating one of ours: still one outlet, no cluster
     else:
         match = best_match(fingerprint, item)
         if match is None:
@@ -130,7 +104,7 @@ def story_text(title, text):
 
 
 def candidates(fingerprint, item):
-    """Other sources' stories (ours included) of the last NEWSDESK_CLUSTER_HOURS, newest first, at most MAX_CANDIDATES.
+    """Other sources' stories of the last NEWSDESK_CLUSTER_HOURS, newest first, at most MAX_CANDIDATES.
 
     Each check reads the same recent stories as the one before it, give or
     take the newest: their fingerprints (with what was kept of them) come
@@ -138,13 +112,9 @@ def candidates(fingerprint, item):
     only the others, and each one's current cluster, from the database.
     """
     since = timezone.now() - timedelta(hours=conf.get("NEWSDESK_CLUSTER_HOURS"))
-    rows = Fingerprint.objects.filter(created_at__gte=since).exclude(pk=fingerprint.pk)
-    # An outlet does not report one event twice, and neither does our site.
-    if item.source_id is not None:
-        rows = rows.exclude(wire_item__source_id=item.source_id)
-    else:
-        rows = rows.filter(wire_item__isnull=False)
-    rows = list(rows.order_by("-created_at", "-pk").values_list("pk", "signature", "cluster_id")[:MAX_CANDIDATES])
+    rows = list(Fingerprint.objects.filter(wire_item__isnull=False, created_at__gte=since)
+                .exclude(pk=fingerprint.pk).exclude(wire_item__source_id=item.source_id)
+                .order_by("-created_at", "-pk").values_list("pk", "signature", "cluster_id")[:MAX_CANDIDATES])
     keys = [(pk, bytes(signature)) for pk, signature, _ in rows]
     with _recent_lock:
         found = {key: _recent.get(key) for key in keys}
@@ -193,19 +163,14 @@ ENCODERS = {"english": meaning.english_vectors, "multilingual": meaning.multilin
 
 
 def item_features(item):
-    """What a comparison reads of a new wire item (story_features)."""
-    return story_features(item.title, item.text, f"wire item {item.pk}")
-
-
-def story_features(title, text, label):
-    """What a comparison reads of a new story: whether it is English, its names, and its own kind of vector.
+    """What a comparison reads of a new wire item: whether it is English, its names, and its own kind of vector.
 
     Its own kind is the vector its pairs with stories in its language read
-    (vector_kind): computed here, before the story can be anyone's
+    (vector_kind): computed here, before the item can be anyone's
     candidate. The other kind, for pairs across languages, is computed at
     the first check that needs it. A failing encoder costs only the vector.
     """
-    text = story_text(title, text)
+    text = story_text(item.title, item.text)
     english = is_english(text)
     features = {"english": english, "entities": sorted(entities(text))}
     kind = vector_kind(english, english)
@@ -214,7 +179,7 @@ def story_features(title, text, label):
             vector = ENCODERS[kind]([text])[0]
             features[f"{kind}_vector"] = np.asarray(vector, dtype=np.float32).tobytes()
         except Exception:
-            logger.exception("Encoding %s failed", label)
+            logger.exception("Encoding wire item %s failed", item.pk)
     return features
 
 
@@ -230,11 +195,8 @@ class Openings:
 
     def load(self, indices):
         missing = {self.fingerprints[i].pk: i for i in indices if i not in self.texts}
-        # An article's text is its rendered body: its features are worked out
-        # when it is published (linking.note_article), so its headline serves here.
         rows = (Fingerprint.objects.filter(pk__in=missing)
-                .values_list("pk", Coalesce("wire_item__title", "article__title"),
-                             Left("wire_item__text", TEXT_CHARS)))
+                .values_list("pk", "wire_item__title", Left("wire_item__text", TEXT_CHARS)))
         for pk, title, opening in rows:
             self.texts[missing[pk]] = story_text(title, opening)
         for i in missing.values():

@@ -45,24 +45,15 @@ def note_item(item, prepared=None):
 
 
 def note_article(article):
-    """Fingerprint one of our own published articles, so copies of it on other outlets are found.
-
-    It then joins the cluster of other outlets' reports of its event
-    (clusters.note_article), and later reports join it.
-    """
+    """Fingerprint one of our own published articles, so copies of it on other outlets are found."""
     from newsdesk.stories.excerpts import plain_text
-
-    from . import clusters
 
     text = "\n".join(plain_text(str(block.render())) for block in article.body)
     try:
-        features = clusters.story_features(article.title, text, f"article {article.pk}")
-        fingerprint = note_story(signature(text), features=features, article=article)
+        return note_story(signature(text), article=article)
     except Exception:
         logger.exception("Copy detection failed for article %s", article.pk)
         return None
-    clusters.note_article(fingerprint, article, text)
-    return fingerprint
 
 
 @transaction.atomic

@@ -4,8 +4,6 @@ Apart from clusters.py, which scores stories with numpy and the encoders:
 reader processes and the publishing rules read clusters and never need those.
 """
 
-from dataclasses import dataclass
-
 from .models import Fingerprint
 
 # "Also reported by" names at most this many outlets.
@@ -17,10 +15,8 @@ def purge_reports(cluster):
     from newsdesk.pagecache.invalidation import purge_tags
     from newsdesk.wire.models import WireItem
 
-    published = WireItem.objects.filter(fingerprint__cluster=cluster, article__isnull=False)
-    ours = Fingerprint.objects.filter(cluster=cluster, article__isnull=False)
-    articles = set(published.values_list("article_id", flat=True)) | set(ours.values_list("article_id", flat=True))
-    tags = [report_tag(pk) for pk in sorted(articles)]
+    articles = WireItem.objects.filter(fingerprint__cluster=cluster, article__isnull=False)
+    tags = [report_tag(pk) for pk in articles.values_list("article_id", flat=True)]
     if tags:
         purge_tags(*tags)
 
@@ -31,18 +27,10 @@ def report_tag(article_id):
 
 
 def reports_of(article):
-    """Other outlets' stories in `article`'s cluster, one per outlet, in one query.
-
-    The cluster is the article's own (our story, placed when it was
-    published) or that of the wire item it was published from.
-    """
-    from django.db.models import Q
-
+    """Other outlets' stories in the cluster of the wire item `article` was published from, one per outlet."""
     from newsdesk.wire.models import WireItem
 
-    clusters = (Fingerprint.objects.filter(Q(article_id=article.pk) | Q(wire_item__article_id=article.pk),
-                                           cluster__isnull=False).values("cluster_id"))
-    items = (WireItem.objects.filter(fingerprint__cluster_id__in=clusters)
+    items = (WireItem.objects.filter(fingerprint__cluster__members__wire_item__article_id=article.pk)
              .exclude(article_id=article.pk).exclude(source__name=article.source_name)
              .select_related("source").only("title", "url", "published_at", "fetched_at", "source__name")
              .order_by("fetched_at", "pk")[:MAX_REPORTS * 3])
@@ -67,26 +55,12 @@ def cluster_of(item_id):
     return Fingerprint.objects.filter(wire_item_id=item_id).values_list("cluster_id", flat=True).first()
 
 
-@dataclass(frozen=True)
-class Published:
-    """A story of a cluster that our site carries, as a held report's reason names it."""
-
-    title: str
-    outlet: str
-
-
 def live_report(cluster_id, exclude=None):
-    """What our site already carries of the cluster's story: its earliest wire item published here (other
-    than wire item `exclude`), else a story of our own in the cluster, live; or None."""
+    """The cluster's earliest wire item live on our site (other than `exclude`), with its source; or None."""
     from newsdesk.wire.models import WireItem
 
-    item = (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
+    return (WireItem.objects.filter(fingerprint__cluster_id=cluster_id, article__live=True)
             .exclude(pk=exclude).select_related("source").order_by("fetched_at", "pk").first())
-    if item is not None:
-        return Published(item.title, item.source.name)
-    ours = (Fingerprint.objects.filter(cluster_id=cluster_id, article__live=True)
-            .select_related("article").order_by("created_at", "pk").first())
-    return Published(ours.article.title, "our own story") if ours is not None else None
 
 
 def waiting_reports(cluster_id):

@@ -123,7 +123,7 @@ def apply_rules(item):
     ) else None
     if first is not None:
         # The rule publishes one report of each story, and the site has one.
-        hold_instead(item, f"Same story as “{first.title}” ({first.outlet})", reason)
+        hold_instead(item, f"Same story as “{first.title}” ({first.source.name})", reason)
         return
     if is_best_rule(rule):
         wait_for_reports(item, reason)
@@ -356,7 +356,7 @@ def publish_best(contenders, cluster_id, now):
     if live is not None:
         # Published by hand or by another rule while the story waited: as FIRST does, the others are held.
         for item, _rule, reason in contenders:
-            hold_instead(item, f"Same story as “{live.title}” ({live.outlet})", reason)
+            hold_instead(item, f"Same story as “{live.title}” ({live.source.name})", reason)
         return "held"
     items = [item for item, _rule, _reason in contenders]
     copies = copies_among(item.pk for item in items)

@@ -1,4 +1,4 @@
-"""{% also_reported_by page %}: other outlets' reports of the story an article tells."""
+"""{% also_reported_by page %}: other outlets' reports of the story an article was published from."""
 
 from django import template
 
@@ -11,10 +11,10 @@ register = template.Library()
 
 @register.inclusion_tag("copies/also_reported.html")
 def also_reported_by(page):
-    """Other outlets' reports of the story's event; the page is purged when another one joins (clusters.py).
+    """The list under a story from the wire; the page is purged when another outlet's report joins (clusters.py).
 
-    A story from the wire lists the cluster of the item it was published
-    from; one written here, its own (clusters.note_article).
+    Only stories published from the wire (they credit a source) can be in a
+    cluster, so our own stories cost no query.
     """
     depends_on(report_tag(page.pk))
-    return {"reports": reports_of(page)}
+    return {"reports": reports_of(page) if page.source_url else []}
