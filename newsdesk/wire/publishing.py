@@ -74,6 +74,7 @@ def publish_item(item, section=None, user=None, live=True):
         publish_revision(item, revision, user)
     item.article = article
     item.section = section
+    item.decide_at = None  # published: no wait for the story's best report any more
     item.save()
     return article
 

@@ -298,7 +298,8 @@ def set_status(request, items, action):
     for item in allowed:
         item.status = status
         item.status_reason = f"{status.label} by {request.user}"
-        item.save(update_fields=["status", "status_reason", "updated_at"])
+        item.decide_at = None  # an editor's choice ends any wait for the story's best report
+        item.save(update_fields=["status", "status_reason", "decide_at", "updated_at"])
     if allowed:
         messages.success(request, f"{status.label}: {count_of(len(allowed))}.")
 

@@ -167,6 +167,7 @@ def test_a_report_already_live_by_hand_means_none_is_published(best_rule, outlet
     # An editor does not wait: the Gazette's report goes out from the desk.
     editor.post("/admin/wire/act/", {"action": "publish", "items": [report.pk]})
     assert fresh(report).article.live
+    assert fresh(report).decide_at is None  # its wait ended with the editor's choice, not at the next run
 
     wait_passes()
     decide_best_reports.call()
@@ -334,3 +335,13 @@ def test_workers_deciding_at_once_publish_one_story_of_each(race_database, reque
     assert result["waiting"] == 0
     published = sum(outcome.get("published", 0) for outcome in result["outcomes"])
     assert published == 2, result["outcomes"]
+
+
+def test_holding_a_waiting_report_from_the_desk_ends_its_wait(best_rule, outlets, editor):
+    report = outlets("reporter")[FERRIES_REPORT]
+    assert fresh(report).decide_at is not None
+
+    editor.post("/admin/wire/act/", {"action": "hold", "items": [report.pk]})
+
+    report = fresh(report)
+    assert report.status == WireItem.Status.HELD and report.decide_at is None
