@@ -163,8 +163,9 @@ class FileStore:
             )
             db.execute("DELETE FROM tags WHERE digest = ?", (digest,))
             db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", [(tag, digest) for tag in tags])
-        if self.generation() != generation:
-            # A purge ran while the page was being written: it may have missed it.
+        if self.generation() != generation or not self._entry_path(digest).exists():
+            # A purge ran while the page was being written: it may have missed
+            # it, or removed the file just written before this row went in.
             self._forget([digest])
             return False
         return True
