@@ -201,6 +201,9 @@ def site_environment(data_dir, database_url, **extra):
 def make_site(env, stories):
     print(f"Setting up a demo site in {env['NEWSDESK_DATA_DIR']} (a minute or two)…", flush=True)
     subprocess.run([NEWSDESK, "setup"], env=env, check=True, stdout=subprocess.DEVNULL)
+    # What the worker of a running site does as the stories are published:
+    # the web processes find every picture size made.
+    subprocess.run([NEWSDESK, "renditions"], env=env, check=True, stdout=subprocess.DEVNULL)
     if stories:
         print(f"Adding {stories:,} archive stories…", flush=True)
         subprocess.run([NEWSDESK, "demo", "--stories", str(stories), "--seed", "1"], env=env, check=True,

@@ -24,6 +24,7 @@ LAZY_COMMANDS = {
     "extract": "newsdesk.wire.commands.extract_command",
     "ingest": "newsdesk.wire.cli.ingest",
     "nginx-config": "newsdesk.pagecache.nginx.nginx_config",
+    "renditions": "newsdesk.stories.cli.renditions",
     "restore": "newsdesk.backups.cli.restore",
     "sections": "newsdesk.sections.cli.sections",
     "serve": "newsdesk.serving.serve",

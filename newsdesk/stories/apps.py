@@ -6,3 +6,8 @@ class StoriesConfig(AppConfig):
     label = "stories"
     verbose_name = "Stories"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -27,6 +27,7 @@ from .blocks import StoryBodyBlock
 from .excerpts import cut_excerpt
 from .gone import StoryGone
 from .listings import linked_count, linked_stories
+from .renditions import CARD_RENDITIONS, LEAD_RENDITIONS
 from .restrictions import RestrictablePage
 from .tree import public_live_children, public_live_children_count
 
@@ -103,15 +104,6 @@ def story_cards():
 def bylines():
     """Each story's authors in one query: the links and their authors joined."""
     return Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author"))
-
-
-# The renditions {% picture %} asks for in story_card.html, and in the lead
-# story's and the article's lead figure. Only these are fetched with a list:
-# an image has a dozen renditions (feeds, social cards…) that a card never shows.
-CARD_RENDITIONS = [f"format-{kind}|fill-{size}" for size in ("400x225", "800x450") for kind in ("webp", "jpeg")]
-LEAD_RENDITIONS = [
-    f"format-{kind}|fill-{size}" for size in ("640x360", "960x540", "1200x675") for kind in ("webp", "jpeg")
-]
 
 
 def with_renditions(stories, specs):
