@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from newsdesk.stories.models import ArticleAuthor, ArticlePage, Author, SectionPage
@@ -74,8 +75,11 @@ def ranked_by_every_match(query):
     from newsdesk.stories.search import SCORE_TIE
 
     results = list(published_articles().search(query).annotate_score("_score"))
-    best = max((story._score or 0 for story in results), default=0) or 1
-    results.sort(key=lambda story: (-round((story._score or 0) / best / SCORE_TIE), -story.published_at.timestamp()))
+    # FTS5's bm25() is negative, lower the better; the page scores as PostgreSQL does, higher the better.
+    sign = -1 if connection.vendor == "sqlite" else 1
+    scores = {story.pk: sign * (story._score or 0) for story in results}
+    best = max(scores.values(), default=0) or 1
+    results.sort(key=lambda story: (-round(scores[story.pk] / best / SCORE_TIE), -story.published_at.timestamp()))
     return [story.title for story in results]
 
 
@@ -112,3 +116,42 @@ def test_the_newest_matches_are_listed_when_there_are_more_than_the_bound(client
     monkeypatch.setattr(search, "MAX_RESULTS", 3)
     html = client.get("/search/", {"q": "Port Alder"}).content.decode()
     assert sorted(result_titles(html)) == sorted(story.title.replace("'", "&#x27;") for story in newest)
+
+
+def fts5_scores(query):
+    """{story pk: FTS5's own bm25() for the query, negated} over every match, as the backend scores them."""
+    from newsdesk.stories.models import published_articles
+
+    return {story.pk: -story._score for story in published_articles().search(query).annotate_score("_score")}
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+@pytest.mark.parametrize("query", ["Port Alder", "water", "council vote", "football", "café"])
+def test_scores_on_sqlite_are_fts5s_bm25_when_every_match_is_read(query):
+    """Below the sample a word's count is exact, so the page's scores are FTS5's to rounding."""
+    from newsdesk.stories.fulltext import newest_matches
+    from newsdesk.stories.models import published_articles
+
+    expected = fts5_scores(query)
+    found = {match.pk: match.score for match in newest_matches(published_articles(), query, 1000)}
+    assert found.keys() == expected.keys()
+    for pk, score in expected.items():
+        assert found[pk] == pytest.approx(score, rel=1e-6)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_common_words_count_is_estimated_from_its_newest_entries(monkeypatch):
+    """Past the sample, the count follows where the word's newest entries start: close to the true count."""
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
+
+    from newsdesk.stories import fts5_ranking
+
+    table = SQLiteFTSIndexEntry._meta.db_table
+    with connection.cursor() as cursor:
+        rows, _ = fts5_ranking.index_totals(cursor, table)
+        newest = cursor.execute("SELECT max(id) FROM wagtailsearch_indexentry").fetchone()[0]
+        exact = fts5_ranking.estimated_count(cursor, table, ("title", "body"), "the", rows, newest)
+        monkeypatch.setattr(fts5_ranking, "SAMPLE", 5)
+        estimate = fts5_ranking.estimated_count(cursor, table, ("title", "body"), "the", rows, newest)
+    assert exact > 5
+    assert exact / 3 <= estimate <= min(rows, exact * 3)

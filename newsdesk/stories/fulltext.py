@@ -22,6 +22,8 @@ from django.db import connection
 from django.db.models import F
 from wagtail.search.backends import get_search_backend
 
+from .fts5_ranking import bm25_scores
+
 
 class Match(NamedTuple):
     """A story found: what ranking needs of it, before the page loads the few it shows."""
@@ -51,9 +53,9 @@ def newest_matches(stories, query, limit):
 def sqlite_matches(backend, stories, query, limit):
     """FTS5 walks a word's entries in rowid order, so `ORDER BY rowid DESC LIMIT` stops early.
 
-    bm25() is computed in the same statement: FTS5 counts the documents
-    holding each word once per statement, where the backend's per-story
-    subquery counts them again for every story.
+    The matches are scored afterwards by fts5_ranking, FTS5's bm25 formula
+    with each word's count estimated from its newest entries: FTS5's own
+    bm25() counts every entry holding each word, once per statement.
     """
     from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
     from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
@@ -62,19 +64,26 @@ def sqlite_matches(backend, stories, query, limit):
     # word as it is, which ends the quoted string early: an error, or syntax.
     # FTS5's tokenizer indexes letters and digits only, so keeping just the
     # words matches the same stories.
-    words = " ".join(re.findall(r"\w+", query))
-    compiler = backend.query_compiler_class(stories, words)
+    words = re.findall(r"\w+", query)
+    compiler = backend.query_compiler_class(stories, " ".join(words))
     search_query = compiler.build_search_query(normalize(compiler.query))
     if search_query is None:
         return []
-    entries = (
-        SQLiteFTSIndexEntry.objects.filter(MatchExpression(compiler.FTS_TABLE_FIELDS, search_query))
+    entries = {
+        pk: (object_id, title_norm)
+        for pk, object_id, title_norm in SQLiteFTSIndexEntry.objects.filter(
+            MatchExpression(compiler.FTS_TABLE_FIELDS, search_query)
+        )
         .filter(index_entry__content_type_id__in=content_types(stories.model))
-        .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), None))
         .order_by("-index_entry_id")
-        .values_list("index_entry__object_id", "score")[:limit]
+        .values_list("index_entry_id", "index_entry__object_id", "index_entry__title_norm")[:limit]
+    }
+    with connection.cursor() as cursor:
+        scores = bm25_scores(cursor, SQLiteFTSIndexEntry._meta.db_table, entries, words, compiler.FTS_TABLE_FIELDS)
+    # As the backend weighs them: bm25 for the title and for the body, the title's times its boost.
+    return with_scores(
+        stories, [(object_id, scores.get(pk, 0.0) * (title_norm + 1)) for pk, (object_id, title_norm) in entries.items()]
     )
-    return with_scores(stories, entries)
 
 
 def postgres_matches(backend, stories, query, limit):

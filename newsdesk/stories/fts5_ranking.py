@@ -1,0 +1,141 @@
+"""bm25 for the newest matches of a search on SQLite, at a cost that does not grow with the archive.
+
+FTS5's bm25() needs to know, for each word searched, how many entries hold
+it, and it counts them by walking the word's whole list of entries once per
+statement: a common word costs in proportion to the archive. A search for
+"council" took 28 ms among a million stories, against 12 ms for the whole
+search page of a thousand (docs/performance.md). Here FTS5's formula is
+computed for just the newest matches the page ranks, from what FTS5 stores
+for each entry (its length in words) and for the index (the number of
+entries and their total length). Each word's count is estimated from where
+its newest entries start: if its 200 newest entries reach back over the
+newest 2,000 of the index, about one entry in ten holds it. A word with
+fewer entries than that is counted exactly, at the same small cost. The
+estimate is what ranking among recent stories should weigh anyway: how
+common a word is in what is being written now.
+
+A word's occurrences in an entry are counted here the way FTS5's default
+tokenizer (unicode61) splits and folds text: runs of letters and digits,
+case and Latin diacritics ignored.
+"""
+
+import math
+import re
+import unicodedata
+
+# FTS5's bm25() constants.
+K1 = 1.2
+B = 0.75
+# Each word's newest entries read to estimate how common it is.
+SAMPLE = 200
+# Characters unicode61 treats as part of a word.
+WORD = r"[^\W_]"
+
+
+def bm25_scores(cursor, table, entries, words, columns=("title", "body")):
+    """{entry id: score} for these index entries (higher is better), as FTS5's bm25() would score the query.
+
+    `table` is the FTS5 table (its rows share ids with `entries`' table, the
+    content table named by stripping "_fts"), `words` the searched words,
+    `columns` the columns the query matched in: a word's occurrences count
+    only there, while an entry's length is that of all its columns.
+    """
+    if not entries or not words:
+        return {}
+    rows, average_length = index_totals(cursor, table)
+    newest = cursor.execute(f'SELECT max(id) FROM "{content_table(table)}"').fetchone()[0] or 0
+    patterns = [word_pattern(word) for word in words]
+    weights = [
+        inverse_document_frequency(rows, estimated_count(cursor, table, columns, word, rows, newest))
+        for word in words
+    ]
+    scores = {}
+    for entry_id, texts, length in entry_texts(cursor, table, entries, columns):
+        score = 0.0
+        for pattern, weight in zip(patterns, weights):
+            hits = sum(len(pattern.findall(text)) for text in texts)
+            score += weight * hits * (K1 + 1) / (hits + K1 * (1 - B + B * length / average_length))
+        scores[entry_id] = score
+    return scores
+
+
+def index_totals(cursor, table):
+    """(entries, average entry length in words) from FTS5's averages record (id 1 of its data table)."""
+    block = cursor.execute(f'SELECT block FROM "{table}_data" WHERE id = 1').fetchone()
+    numbers = varints(block[0]) if block else []
+    if not numbers or numbers[0] == 0:
+        return 0, 1.0
+    return numbers[0], max(sum(numbers[1:]) / numbers[0], 1.0)
+
+
+def estimated_count(cursor, table, columns, word, rows, newest):
+    """How many entries hold the word: exact below SAMPLE, else from the span of its newest SAMPLE entries."""
+    match = f"{{{' '.join(columns)}}} : {quoted(word)}"
+    oldest_of_sample = cursor.execute(
+        f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET {SAMPLE - 1}',
+        [match],
+    ).fetchone()
+    if oldest_of_sample is None:
+        return cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{table}" MATCH %s', [match]).fetchone()[0]
+    span = max(newest - oldest_of_sample[0] + 1, SAMPLE)
+    return min(rows, round(SAMPLE * rows / span)) if rows else SAMPLE
+
+
+def inverse_document_frequency(rows, count):
+    """FTS5's: log((N - n + 0.5) / (n + 0.5)), and a tiny positive weight for a word in most entries."""
+    if rows <= 0:
+        return 1e-6
+    value = math.log((rows - count + 0.5) / (count + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def entry_texts(cursor, table, entries, columns):
+    """(id, [folded text of each matched column], length in words of the whole entry) for each entry."""
+    marks = ", ".join(["%s"] * len(entries))
+    selected = ", ".join(f'e."{column}"' for column in columns)
+    rows = cursor.execute(
+        f'SELECT e.id, {selected}, d.sz FROM "{content_table(table)}" e '
+        f'JOIN "{table}_docsize" d ON d.id = e.id WHERE e.id IN ({marks})',
+        list(entries),
+    ).fetchall()
+    for entry_id, *texts, sizes in rows:
+        yield entry_id, [folded(text or "") for text in texts], sum(varints(sizes))
+
+
+def content_table(table):
+    return table.removesuffix("_fts")
+
+
+def word_pattern(word):
+    """Occurrences of the word as FTS5 finds a quoted string: its tokens in a row, separated by anything else."""
+    tokens = re.findall(WORD + "+", folded(word))
+    return re.compile(f"(?<!{WORD})" + r"[\W_]+".join(map(re.escape, tokens)) + f"(?!{WORD})")
+
+
+def quoted(word):
+    return '"' + word.replace('"', '""') + '"'
+
+
+def folded(text):
+    """Lower case without Latin diacritics, as unicode61 (remove_diacritics 1) indexes words."""
+    if not text.isascii():
+        text = "".join(
+            character for character in unicodedata.normalize("NFKD", text) if not unicodedata.combining(character)
+        )
+    return text.lower()
+
+
+def varints(data):
+    """SQLite's variable-length integers, one after another (FTS5's records are written with them)."""
+    numbers, value, count = [], 0, 0
+    for byte in data or b"":
+        count += 1
+        if count == 9:
+            numbers.append((value << 8) | byte)
+            value, count = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            numbers.append((value << 7) | byte)
+            value, count = 0, 0
+    return numbers
