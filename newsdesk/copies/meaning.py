@@ -60,11 +60,50 @@ def _universal():
 
     # One thread: a worker compares stories beside other work on a small machine.
     encoder = USE(threads=1)
+    remember_words(encoder._tokenizer)
     # It reads its tokenizer and weights at its first encoding, with no lock
     # of its own: done here, under ours, or forty polling threads starting
     # together would each read them.
     encoder.encode(["."])
     return encoder
+
+
+# Words whose pieces the multilingual tokenizer remembers (a news story's
+# words are mostly the common few thousand); past this many it starts again.
+REMEMBERED_WORDS = 200_000
+SPACE = "\u2581"  # sentencepiece's mark for a space
+
+
+def remember_words(tokenizer):
+    """Make the multilingual tokenizer segment each word once, then look it up: the same pieces, 3-4× faster.
+
+    Its pure-Python Viterbi search walks every character of every text.
+    No piece of its vocabulary holds a space (▁) after its first character,
+    so no piece spans two words, and the best segmentation of a text is the
+    best segmentation of each of its words (each starting at its ▁) in
+    turn. Left alone if the tokenizer is not the one this was checked on.
+    """
+    viterbi = getattr(tokenizer, "_viterbi", None)
+    pieces = getattr(tokenizer, "_pieces", None)
+    if viterbi is None or not pieces or any(SPACE in piece[1:] for piece in pieces):
+        return
+    memo = {}
+
+    def by_words(normalized):
+        ids = []
+        parts = normalized.split(SPACE)
+        words = ([parts[0]] if parts[0] else []) + [SPACE + part for part in parts[1:]]
+        for word in words:
+            found = memo.get(word)
+            if found is None:
+                found = viterbi(word)
+                if len(memo) >= REMEMBERED_WORDS:
+                    memo.clear()
+                memo[word] = found
+            ids.extend(found)
+        return ids
+
+    tokenizer._viterbi = by_words
 
 
 def english_vectors(texts):
