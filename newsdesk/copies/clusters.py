@@ -32,7 +32,7 @@ from newsdesk.wire.writing import serialised_writes
 from . import meaning
 from .models import Cluster, Fingerprint
 from .reports import purge_reports
-from .similarity import Story, char_counts, compare, is_english
+from .similarity import Story, char_counts, compare_many, is_english
 from .text import entities
 
 logger = logging.getLogger(__name__)
@@ -277,9 +277,12 @@ def best_match(fingerprint, item):
     changed = [set() for _ in fingerprints]
     fill_features(fingerprints, openings, changed)
     english = [fp.english for fp in fingerprints]
+    # What a pair reads depends only on the two languages: worked out once per check, not per candidate.
+    pair_kinds = {(english[0], other): (vector_kind(english[0], other), needs_chars(english[0], other))
+                  for other in set(english[1:])}
     wanted = [set() for _ in fingerprints]
     for i in range(1, len(fingerprints)):
-        kind = vector_kind(english[0], english[i])
+        kind = pair_kinds[english[0], english[i]][0]
         if kind is not None:
             wanted[0].add(kind)
             wanted[i].add(kind)
@@ -287,7 +290,7 @@ def best_match(fingerprint, item):
     # Character n-grams cost most after the vectors, and only the blends
     # for a missing encoder read them.
     chars = None
-    if any(needs_chars(english[0], english[i]) for i in range(1, len(fingerprints))):
+    if any(chars_needed for _, chars_needed in pair_kinds.values()):
         openings.load(range(len(fingerprints)))
         chars = char_counts([openings[i] for i in range(len(fingerprints))])
     keep(fingerprints, changed)
@@ -295,8 +298,7 @@ def best_match(fingerprint, item):
                      vectors[i])
                for i, fp in enumerate(fingerprints)]
     best, best_similarity = None, -1.0
-    for row, story in zip(rows, stories[1:]):
-        comparison = compare(stories[0], story)
+    for row, comparison in zip(rows, compare_many(stories[0], stories[1:])):
         if comparison.same_story and comparison.similarity > best_similarity:
             best, best_similarity = row, comparison.similarity
     return best

@@ -171,11 +171,62 @@ def features_of(a, b):
 
 def compare(a, b):
     """The Comparison of two prepared stories."""
-    intercept, weights = blend_for(a, b, features := features_of(a, b))
+    return scored(a, b, features_of(a, b), a.signature.containment(b.signature))
+
+
+def compare_many(a, others):
+    """compare(a, b) for each story b of `others`, in order.
+
+    The same scores, with the costly parts done for all of `others` at once:
+    each kind of sentence vector in one matrix product, the MinHash
+    signatures in one comparison, the character n-grams in one sparse
+    product. A same-story check compares a new story with 200 others.
+    """
+    others = list(others)
+    if not others:
+        return []
+    features = [{"entities": entity_overlap(a.entities, b.entities)} for b in others]
+    if a.chars is not None:
+        with_chars = [i for i, b in enumerate(others) if b.chars is not None]
+        if with_chars:
+            from scipy.sparse import vstack
+
+            products = vstack([others[i].chars for i in with_chars]) @ a.chars.T
+            for i, value in zip(with_chars, np.asarray(products.todense()).ravel().tolist()):
+                features[i]["chars"] = value
+    for kind in ("english", "multilingual"):
+        if kind not in a.vectors:
+            continue
+        with_kind = [i for i, b in enumerate(others) if kind in b.vectors]
+        if with_kind:
+            matrix = np.stack([np.asarray(others[i].vectors[kind]) for i in with_kind])
+            for i, value in zip(with_kind, (matrix @ np.asarray(a.vectors[kind])).tolist()):
+                features[i][kind] = value
+    return [scored(a, b, features[i], containment) for i, (b, containment)
+            in enumerate(zip(others, containments(a.signature, [b.signature for b in others])))]
+
+
+def containments(signature, others):
+    """signature.containment(other) for each of the signatures `others`, as one array comparison."""
+    if not signature.size:
+        return [0.0] * len(others)
+    shared = (np.stack([other.values for other in others]) == signature.values).mean(axis=1).tolist()
+    result = []
+    for other, jaccard in zip(others, shared):
+        if not other.size or not jaccard:
+            result.append(0.0)
+            continue
+        common = jaccard * (signature.size + other.size) / (1 + jaccard)
+        result.append(min(1.0, common / min(signature.size, other.size)))
+    return result
+
+
+def scored(a, b, features, containment):
+    """The Comparison of stories a and b from their features and containment."""
+    intercept, weights = blend_for(a, b, features)
     rating = intercept - sum(weight * features[name] for name, weight in weights.items())
     similarity = min(1.0, max(0.0, (4.0 - rating) / 3.0))
     shorter = min(a.signature.size, b.signature.size)
-    containment = a.signature.containment(b.signature)
     copy = containment >= COPY_CONTAINMENT and shorter >= MIN_COPY_SHINGLES
     if copy:
         # A copy is the same story, however its boilerplate moved the blend.
