@@ -65,7 +65,7 @@ from .extraction_pool import extract_page
 from .limits import MAX_STORY_CHARS, MAX_URL_CHARS, bounded_raw, clip, fits
 from .models import Poll, Source, WireItem, WireItemVersion, identity_key
 from .source_boilerplate import extract_for_source
-from .rules import apply_rules
+from .rules import apply_rules, rules_for
 from .sanitising import sanitise_html
 from .writing import serialised_writes
 
@@ -222,6 +222,14 @@ class SourcePoll:
         self.now = timezone.now()
         self.feed_host = urlsplit(source.url).hostname or ""
         self.page_hosts = set()
+        self._rules = None
+
+    @property
+    def rules(self):
+        """The source's rules and the global ones, read once per poll: they rarely change within one."""
+        if self._rules is None:
+            self._rules = rules_for(self.source)
+        return self._rules
 
     def run(self):
         outcome = self.outcome
@@ -454,7 +462,7 @@ class SourcePoll:
 
     def apply_rules_now(self, item):
         try:
-            apply_rules(item)
+            apply_rules(item, self.rules)
         except Exception as error:
             logger.exception("The rules failed on item %s of %s", item.pk, self.source)
             self.record_rule_failure(item, f"{error.__class__.__name__}: {error}")

@@ -80,9 +80,13 @@ def matches(rule, title, text):
     return True
 
 
-def first_matching_rule(source, title, text, problems=None):
-    """The first rule that matches; the reasons for rules that timed out are added to `problems`."""
-    for rule in rules_for(source):
+def first_matching_rule(source, title, text, problems=None, rules=None):
+    """The first rule that matches; the reasons for rules that timed out are added to `problems`.
+
+    `rules` are rules_for(source), read by the caller once for many items
+    (a poll reads them once for all its items); read here when not given.
+    """
+    for rule in rules_for(source) if rules is None else rules:
         try:
             if matches(rule, title, text):
                 return rule
@@ -93,16 +97,17 @@ def first_matching_rule(source, title, text, problems=None):
     return None
 
 
-def apply_rules(item):
+def apply_rules(item, rules=None):
     """Let the first matching rule publish, hold or discard a new item, or wait for the best report of its story.
 
     A rule whose pattern timed out counts as not matching; the item's
     status reason says so, so an editor sees why a rule did not fire.
+    `rules` are rules_for(item.source) when the caller has read them.
     """
     if item.status != WireItem.Status.NEW:
         return
     problems = []
-    rule = first_matching_rule(item.source, item.title, item.text, problems)
+    rule = first_matching_rule(item.source, item.title, item.text, problems, rules)
     notes = f" ({'; '.join(problems)})" if problems else ""
     waited = item.decide_at is not None
     if not is_best_rule(rule):
