@@ -14,7 +14,7 @@ extract(page, ...).
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from .extraction import Extraction, extract
 from .models import BoilerplateBlock
@@ -46,16 +46,19 @@ def extract_for_source(source, content, *, extractor=extract, **arguments) -> Ex
 
 
 def learnt_blocks(source) -> frozenset[str]:
-    """The fingerprints of the blocks on most of source's pages."""
-    pages = BoilerplateBlock.objects.filter(source=source, digest=_PAGES).values_list("pages", flat=True).first() or 0
+    """The fingerprints of the blocks on most of source's pages.
+
+    One query: the page count and every block on at least LEARNT_MIN_PAGES
+    pages (a few dozen rows once pruned), the threshold applied here.
+    """
+    rows = (BoilerplateBlock.objects.filter(source=source)
+            .filter(Q(digest=_PAGES) | Q(pages__gte=LEARNT_MIN_PAGES)).values_list("digest", "pages"))
+    counts = dict(rows)
+    pages = counts.pop(_PAGES, 0) or 0
     if pages < LEARNT_MIN_PAGES:
         return frozenset()
     threshold = max(LEARNT_MIN_PAGES, LEARNT_SHARE * pages)
-    return frozenset(
-        BoilerplateBlock.objects.filter(source=source, pages__gte=threshold)
-        .exclude(digest=_PAGES)
-        .values_list("digest", flat=True)
-    )
+    return frozenset(digest for digest, seen in counts.items() if seen >= threshold)
 
 
 def record_blocks(source, digests) -> None:
@@ -63,7 +66,7 @@ def record_blocks(source, digests) -> None:
     digests = sorted(set(digests) - {_PAGES}) + [_PAGES]
     with serialised_writes(), transaction.atomic():
         rows = BoilerplateBlock.objects.filter(source=source, digest__in=digests)
-        present = set(rows.values_list("digest", flat=True))
+        present = dict(rows.values_list("digest", "pages"))
         rows.update(pages=F("pages") + 1)
         missing = [BoilerplateBlock(source=source, digest=d, pages=1) for d in digests if d not in present]
         try:
@@ -75,7 +78,9 @@ def record_blocks(source, digests) -> None:
                 updated = BoilerplateBlock.objects.filter(source=source, digest=row.digest).update(pages=F("pages") + 1)
                 if not updated:
                     BoilerplateBlock.objects.get_or_create(source=source, digest=row.digest, defaults={"pages": 1})
-    pages = BoilerplateBlock.objects.filter(source=source, digest=_PAGES).values_list("pages", flat=True).first() or 0
+    # The source's pages with this one, as read before the update: another
+    # worker's page counted meanwhile only moves the pruning by a page.
+    pages = (present.get(_PAGES) or 0) + 1
     if pages % PRUNE_EVERY == 0:
         with serialised_writes():
             BoilerplateBlock.objects.filter(source=source, pages__lt=PRUNE_SHARE * pages).exclude(digest=_PAGES).delete()
