@@ -13,8 +13,9 @@ The wire pipeline calls extract_for_source(source, page, ...) instead of
 extract(page, ...).
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from .extraction import Extraction, extract
 from .models import BoilerplateBlock
@@ -32,6 +33,8 @@ LEARNT_MIN_PAGES = 5
 PRUNE_EVERY = 50
 PRUNE_SHARE = 0.1
 _PAGES = ""  # the digest of the row that counts the source's pages
+# Rows per upsert: four parameters each, well within every database's limit.
+ROWS_PER_STATEMENT = 200
 
 
 def extract_for_source(source, content, *, extractor=extract, **arguments) -> Extraction:
@@ -62,25 +65,36 @@ def learnt_blocks(source) -> frozenset[str]:
 
 
 def record_blocks(source, digests) -> None:
-    """Count one more page of source, and one more page for each block fingerprint it holds."""
+    """Count one more page of source, and one more page for each block fingerprint it holds.
+
+    One upsert per ROWS_PER_STATEMENT fingerprints (a page has a few
+    dozen): a new fingerprint's row is added with one page, a known one's
+    count goes up by one, in the database, whatever other workers add
+    meanwhile. It returns the source's page count, for the pruning.
+    """
     digests = sorted(set(digests) - {_PAGES}) + [_PAGES]
-    with serialised_writes(), transaction.atomic():
-        rows = BoilerplateBlock.objects.filter(source=source, digest__in=digests)
-        present = dict(rows.values_list("digest", "pages"))
-        rows.update(pages=F("pages") + 1)
-        missing = [BoilerplateBlock(source=source, digest=d, pages=1) for d in digests if d not in present]
-        try:
-            with transaction.atomic():
-                BoilerplateBlock.objects.bulk_create(missing)
-        except IntegrityError:
-            # another worker added some of them meanwhile: count this page on theirs
-            for row in missing:
-                updated = BoilerplateBlock.objects.filter(source=source, digest=row.digest).update(pages=F("pages") + 1)
-                if not updated:
-                    BoilerplateBlock.objects.get_or_create(source=source, digest=row.digest, defaults={"pages": 1})
-    # The source's pages with this one, as read before the update: another
-    # worker's page counted meanwhile only moves the pruning by a page.
-    pages = (present.get(_PAGES) or 0) + 1
+    meta = BoilerplateBlock._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in ("source", "digest", "pages", "last_seen_at"))
+    source_column, digest_column, pages_column = (quote(meta.get_field(name).column)
+                                                  for name in ("source", "digest", "pages"))
+    now = meta.get_field("last_seen_at").get_db_prep_value(timezone.now(), connection)
+    returning = connection.features.can_return_rows_from_bulk_insert
+    pages = None
+    with serialised_writes(), transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(digests), ROWS_PER_STATEMENT):
+            chunk = digests[start:start + ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, 1, %s)'] * len(chunk))} "
+                f"ON CONFLICT ({source_column}, {digest_column}) DO UPDATE SET {pages_column} = {table}.{pages_column} + 1"
+                + (f" RETURNING {digest_column}, {pages_column}" if returning else ""),
+                [value for digest in chunk for value in (source.pk, digest, now)],
+            )
+            if returning:
+                pages = dict(cursor.fetchall()).get(_PAGES, pages)
+    if pages is None:
+        pages = BoilerplateBlock.objects.filter(source=source, digest=_PAGES).values_list("pages", flat=True).first() or 0
     if pages % PRUNE_EVERY == 0:
         with serialised_writes():
             BoilerplateBlock.objects.filter(source=source, pages__lt=PRUNE_SHARE * pages).exclude(digest=_PAGES).delete()
