@@ -38,6 +38,7 @@ def store(signature, *, wire_item=None, article=None, features=None):
         fingerprint.bands.all().delete()
     if signature.size:
         Band.objects.bulk_create(Band(key=key, fingerprint=fingerprint) for key in signature.band_keys())
+    fingerprint.just_created = created  # a row this transaction added: nothing points at it yet
     return fingerprint
 
 
@@ -50,7 +51,8 @@ def candidates(signature, exclude=None, limit=MAX_CANDIDATES):
         rows = rows.exclude(fingerprint_id=exclude)
     shared = Counter(rows.values_list("fingerprint_id", flat=True))
     wanted = [pk for pk, _ in shared.most_common(limit)]
-    found = Fingerprint.objects.in_bulk(wanted)
+    # Only what comparing and linking read: not the kept vectors and names.
+    found = Fingerprint.objects.only("signature", "shingle_count", "copy_of").in_bulk(wanted)
     return [found[pk] for pk in wanted if pk in found]
 
 

@@ -59,7 +59,7 @@ def note_article(article):
 @transaction.atomic
 def note_story(story_signature, features=None, **owner):
     fingerprint = index.store(story_signature, features=features, **owner)
-    if fingerprint.copies.exists():
+    if not fingerprint.just_created and fingerprint.copies.exists():
         return fingerprint  # an original stays one, so its copies never form a chain
     match, containment, original = None, 0.0, None
     # A line or two is found inside many stories without copying any.
