@@ -75,12 +75,31 @@ def permutations():
     return _permutations
 
 
-def signature(text):
-    """The MinHash signature of the text's word shingles (all-max values for an empty text)."""
-    from datasketch import MinHash
+# datasketch's constants: a Mersenne prime above the 32-bit hashes, and the largest hash.
+MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+MAX_HASH = np.uint64((1 << 32) - 1)
+# Shingles hashed through the permutations at once: a block of 256 × NUM_PERM stays in the cache.
+BLOCK = 256
 
+
+def signature(text):
+    """The MinHash signature of the text's word shingles (all-max values for an empty text).
+
+    The values datasketch's MinHash(num_perm=NUM_PERM, seed=SEED) gives
+    with update_batch (its SHA-1 hash and permutations), in fewer steps:
+    the hashes read in one go, the permutations applied in place, a block
+    of shingles at a time.
+    """
     found = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=permutations())
+    values = np.full(NUM_PERM, MAX_HASH, dtype=np.uint64)
     if found:
-        minhash.update_batch([shingle.encode("utf-8") for shingle in found])
-    return Signature(minhash.hashvalues.astype(np.uint64), len(found))
+        a, b = permutations()
+        digests = b"".join([hashlib.sha1(shingle.encode("utf-8")).digest()[:4] for shingle in found])
+        hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
+        for start in range(0, len(hashes), BLOCK):
+            permuted = np.multiply.outer(hashes[start:start + BLOCK], a)
+            permuted += b
+            np.remainder(permuted, MERSENNE_PRIME, out=permuted)
+            np.bitwise_and(permuted, MAX_HASH, out=permuted)
+            np.minimum(values, permuted.min(axis=0), out=values)
+    return Signature(values, len(found))

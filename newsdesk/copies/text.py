@@ -20,6 +20,8 @@ SHINGLE_WORDS = 4
 def words(text):
     """The story's words, case- and accent-folded (NFKC), with unspaced scripts split per character."""
     folded = unicodedata.normalize("NFKC", text or "").casefold()
+    if not UNSPACED.search(folded):
+        return WORD.findall(folded)  # most texts: no word to split
     result = []
     for word in WORD.findall(folded):
         if UNSPACED.search(word):
