@@ -24,13 +24,23 @@ EXPECTED = {
     # rows, less its offline stories) and, once per version, "one home page?".
     "tag": (14, 8),
     "author": (16, 10),
-    "search": (10, 6),
+    "search": (10, 6),  # and on SQLite the queries that score its matches (below)
     "site feed": (11, 8),
     "section feed": (13, 10),
     # The articles' id blocks (the largest id, then an EXISTS per block) once per version.
     "sitemap index": (11, 6),
     "child sitemap": (7, 2),
 }
+# On SQLite the search page scores its newest matches itself (fts5_ranking):
+# the index's totals, each word's newest entries, the matches' texts.
+SQLITE_SEARCH_SCORING = 3
+
+
+def expected_counts():
+    counts = dict(EXPECTED)
+    if connection.vendor == "sqlite":
+        counts["search"] = tuple(count + SQLITE_SEARCH_SCORING for count in counts["search"])
+    return counts
 
 
 def reader_pages():
@@ -82,17 +92,17 @@ def short_pages(settings):
 def test_reader_pages_cost_a_fixed_number_of_queries(client, short_pages):
     urls = reader_pages()
     counts = query_counts(client, urls)
-    assert counts == EXPECTED, counts
+    assert counts == expected_counts(), counts
 
 
 @pytest.mark.django_db
 def test_query_counts_do_not_grow_with_the_archive(client, short_pages):
     urls = reader_pages()
-    assert query_counts(client, urls) == EXPECTED
+    assert query_counts(client, urls) == expected_counts()
     # The extra stories are older than the demo's, so each page shows the same
     # stories as before, with a longer archive behind it.
     demo_stories = ArticlePage.objects.live().count()
     oldest = ArticlePage.objects.live().order_by("first_published_at").first().first_published_at
     generate_archive(9 * demo_stories, seed=7, now=oldest - timedelta(days=1))
     assert ArticlePage.objects.live().count() == 10 * demo_stories
-    assert query_counts(client, urls) == EXPECTED
+    assert query_counts(client, urls) == expected_counts()

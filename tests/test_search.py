@@ -148,10 +148,9 @@ def test_a_common_words_count_is_estimated_from_its_newest_entries(monkeypatch):
 
     table = SQLiteFTSIndexEntry._meta.db_table
     with connection.cursor() as cursor:
-        rows, _ = fts5_ranking.index_totals(cursor, table)
-        newest = cursor.execute("SELECT max(id) FROM wagtailsearch_indexentry").fetchone()[0]
-        exact = fts5_ranking.estimated_count(cursor, table, ("title", "body"), "the", rows, newest)
+        rows, _, newest = fts5_ranking.index_totals(cursor, table)
+        [exact] = fts5_ranking.estimated_counts(cursor, table, ("title", "body"), ["the"], rows, newest)
         monkeypatch.setattr(fts5_ranking, "SAMPLE", 5)
-        estimate = fts5_ranking.estimated_count(cursor, table, ("title", "body"), "the", rows, newest)
+        [estimate] = fts5_ranking.estimated_counts(cursor, table, ("title", "body"), ["the"], rows, newest)
     assert exact > 5
     assert exact / 3 <= estimate <= min(rows, exact * 3)

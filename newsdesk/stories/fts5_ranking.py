@@ -45,12 +45,11 @@ def bm25_scores(cursor, table, entries, words, columns=("title", "body")):
     """
     if not entries or not words:
         return {}
-    rows, average_length = index_totals(cursor, table)
-    newest = cursor.execute(f'SELECT max(id) FROM "{content_table(table)}"').fetchone()[0] or 0
+    rows, average_length, newest = index_totals(cursor, table)
     patterns = [word_pattern(word) for word in words]
     weights = [
-        inverse_document_frequency(rows, estimated_count(cursor, table, columns, word, rows, newest))
-        for word in words
+        inverse_document_frequency(rows, count)
+        for count in estimated_counts(cursor, table, columns, words, rows, newest)
     ]
     scores = {}
     for entry_id, text, length in entry_texts(cursor, table, entries, columns):
@@ -63,25 +62,44 @@ def bm25_scores(cursor, table, entries, words, columns=("title", "body")):
 
 
 def index_totals(cursor, table):
-    """(entries, average entry length in words) from FTS5's averages record (id 1 of its data table)."""
-    block = cursor.execute(f'SELECT block FROM "{table}_data" WHERE id = 1').fetchone()
-    numbers = varints(block[0]) if block else []
-    if not numbers or numbers[0] == 0:
-        return 0, 1.0
-    return numbers[0], max(sum(numbers[1:]) / numbers[0], 1.0)
+    """(entries, average entry length in words, largest entry id).
 
-
-def estimated_count(cursor, table, columns, word, rows, newest):
-    """How many entries hold the word: exact below SAMPLE, else from the span of its newest SAMPLE entries."""
-    match = f"{{{' '.join(columns)}}} : {quoted(word)}"
-    oldest_of_sample = cursor.execute(
-        f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET {SAMPLE - 1}',
-        [match],
+    The first two from FTS5's averages record (id 1 of its data table).
+    """
+    block, newest = cursor.execute(
+        f'SELECT (SELECT block FROM "{table}_data" WHERE id = 1), (SELECT max(id) FROM "{content_table(table)}")'
     ).fetchone()
-    if oldest_of_sample is None:
-        return cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{table}" MATCH %s', [match]).fetchone()[0]
-    span = max(newest - oldest_of_sample[0] + 1, SAMPLE)
-    return min(rows, round(SAMPLE * rows / span)) if rows else SAMPLE
+    numbers = varints(block) if block else []
+    if not numbers or numbers[0] == 0:
+        return 0, 1.0, newest or 0
+    return numbers[0], max(sum(numbers[1:]) / numbers[0], 1.0), newest or 0
+
+
+def estimated_counts(cursor, table, columns, words, rows, newest):
+    """How many entries hold each word: exact below SAMPLE, else from the span of its newest SAMPLE entries.
+
+    One statement for every word: each reads at most SAMPLE entries of its word.
+    """
+    sample = (
+        f'SELECT %s, count(*), min(rowid) FROM (SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s '
+        f"ORDER BY rowid DESC LIMIT {SAMPLE})"
+    )
+    parameters = []
+    for number, word in enumerate(words):
+        parameters += [number, f"{{{' '.join(columns)}}} : {quoted(word)}"]
+    found = {
+        number: (count, oldest)
+        for number, count, oldest in cursor.execute(" UNION ALL ".join([sample] * len(words)), parameters)
+    }
+    counts = []
+    for number in range(len(words)):
+        count, oldest = found[number]
+        if count < SAMPLE:
+            counts.append(count)
+        else:
+            span = max(newest - oldest + 1, SAMPLE)
+            counts.append(min(rows, round(SAMPLE * rows / span)) if rows else SAMPLE)
+    return counts
 
 
 def inverse_document_frequency(rows, count):
