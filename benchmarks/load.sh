@@ -81,6 +81,9 @@ export NEWSDESK_FETCH_ALLOWED_ADDRESSES=127.0.0.1:$PORT
 
 echo "Setting up the site in $NEWSDESK_DATA_DIR (a minute or two for a new one)…"
 $NEWSDESK setup >"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 2; }
+# The demo's pictures resized now, as the worker of a running site has long
+# done: the load measures readers and publishing, not a new site's first minute.
+$NEWSDESK renditions >>"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 2; }
 
 start serve $NEWSDESK serve --host 127.0.0.1 --port "$PORT" --workers 2 --no-access-log
 start worker $NEWSDESK worker
