@@ -154,3 +154,16 @@ def test_a_common_words_count_is_estimated_from_its_newest_entries(monkeypatch):
         [estimate] = fts5_ranking.estimated_counts(cursor, table, ("title", "body"), ["the"], rows, newest)
     assert exact > 5
     assert exact / 3 <= estimate <= min(rows, exact * 3)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_word_without_letters_or_digits_adds_nothing_to_the_scores():
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
+
+    from newsdesk.stories.fts5_ranking import bm25_scores
+
+    entries = list(SQLiteFTSIndexEntry.objects.order_by("-pk").values_list("pk", flat=True)[:5])
+    with connection.cursor() as cursor:
+        alone = bm25_scores(cursor, SQLiteFTSIndexEntry._meta.db_table, entries, ["water"])
+        with_underscores = bm25_scores(cursor, SQLiteFTSIndexEntry._meta.db_table, entries, ["water", "__"])
+    assert with_underscores == alone

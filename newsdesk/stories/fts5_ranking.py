@@ -43,6 +43,8 @@ def bm25_scores(cursor, table, entries, words, columns=("title", "body")):
     `columns` the columns the query matched in: a word's occurrences count
     only there, while an entry's length is that of all its columns.
     """
+    # A "word" of underscores alone holds no token FTS5 would index: nothing to count.
+    words = [word for word in words if WORD_CHARACTER.search(folded(word))]
     if not entries or not words:
         return {}
     rows, average_length, newest = index_totals(cursor, table)
