@@ -195,6 +195,8 @@ class Openings:
 
     def load(self, indices):
         missing = {self.fingerprints[i].pk: i for i in indices if i not in self.texts}
+        if not missing:
+            return  # every check asks; kept candidates need nothing read
         rows = (Fingerprint.objects.filter(pk__in=missing)
                 .values_list("pk", "wire_item__title", Left("wire_item__text", TEXT_CHARS)))
         for pk, title, opening in rows:
