@@ -126,6 +126,7 @@ def extract(
     fast: bool = False,
     learnt: frozenset[str] | set[str] = frozenset(),
     options: dict | None = None,
+    metadata: bool = True,
 ) -> Extraction:
     """Extract the story from a saved page; raise ExtractionError if it holds none.
 
@@ -139,9 +140,14 @@ def extract(
     and saves). ``learnt`` holds the digests of blocks known to be one
     source's furniture (newsdesk/wire/source_boilerplate.py). ``options``
     overrides TRAFILATURA_OPTIONS, for measuring other configurations.
+    ``metadata=False`` leaves out the page's title, author, date and
+    picture (None in the result) for a caller that has them already: the
+    text is the same, for about a fifth less time a page (trafilatura's
+    metadata search looks for authors, categories, tags and licences all
+    over the page).
     """
     tree = _parse(html)
-    document = _run(tree, url, TRAFILATURA_OPTIONS | {"fast": fast} | (options or {}))
+    document = _run(tree, url, TRAFILATURA_OPTIONS | {"fast": fast} | (options or {}), metadata)
     if document is None:
         raise ExtractionError("no article text found in the page")
     return _story(tree, document, url, learnt)
@@ -231,10 +237,11 @@ def _declared_charset(head: bytes) -> str | None:
         return None
 
 
-def _run(tree: HtmlElement, url: str | None, options: dict):
-    """The one trafilatura run, on a copy of tree: its Document with metadata, or None when it found no text."""
+def _run(tree: HtmlElement, url: str | None, options: dict, metadata: bool = True):
+    """The one trafilatura run, on a copy of tree: its Document (with metadata, if asked), or None when it found no text."""
     try:
-        return trafilatura.bare_extraction(tree, url=url, with_metadata=True, date_extraction_params=DATE_OPTIONS, **options)
+        return trafilatura.bare_extraction(tree, url=url, with_metadata=metadata, date_extraction_params=DATE_OPTIONS,
+                                           **options)
     except Exception as error:  # noqa: BLE001 - see below
         # trafilatura and htmldate have their own bugs on hostile markup (an
         # <applet> around empty paragraphs trips an assertion in htmldate's

@@ -392,7 +392,11 @@ class SourcePoll:
         else:
             try:
                 page = self.fetcher.fetch(feed_item.url, accept="text/html,application/xhtml+xml")
-                extraction = extract_for_source(self.source, page.content, extractor=extract_page, url=page.url, fast=conf.get("NEWSDESK_FAST_EXTRACTION"))
+                # The page's title, author and picture only fill what the feed left out:
+                # when it left nothing out, the page's metadata is not searched for.
+                wanted = not (fields["title"] and fields["author"] and fields["image_url"])
+                extraction = extract_for_source(self.source, page.content, extractor=extract_page, url=page.url,
+                                                fast=conf.get("NEWSDESK_FAST_EXTRACTION"), metadata=wanted)
             except (FetchError, ExtractionError) as error:
                 fields.update(
                     feed_story(feed_html, feed_item.url),

@@ -96,6 +96,16 @@ def test_metadata_comes_from_the_page():
     assert extraction.url == "https://herald.example/world/flooded-delta-towns-race-to-rebuild"
 
 
+def test_without_metadata_the_story_is_the_same_and_the_page_s_fields_are_left_out():
+    """metadata=False, for a caller holding the title, author and picture already: same text, less work."""
+    full = extract(read("republished_story.html"), url="https://herald.example/world/1")
+    bare = extract(read("republished_story.html"), url="https://herald.example/world/1", metadata=False)
+
+    assert (bare.text, bare.html, bare.language, bare.url) == (full.text, full.html, full.language, full.url)
+    assert (bare.title, bare.author, bare.published, bare.image) == (None, None, None, None)
+    assert full.author == "Jane Doe"
+
+
 def test_given_url_wins_over_the_canonical_one():
     """The address the page was fetched from is the extraction's url."""
     extraction = extract(read("republished_story.html"), url="https://mirror.example/story/1")

@@ -1,6 +1,7 @@
 """The wire desk's pipeline, end to end, against saved feeds served on 127.0.0.1."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,6 +85,25 @@ def test_the_story_is_extracted_without_the_page_boilerplate(feed_server, fetche
     assert "<blockquote>" in item.html
     for boilerplate in ["Recent Posts", "All rights reserved", "hours ago"]:
         assert boilerplate not in item.text
+
+
+def test_the_page_fills_only_what_the_feed_left_out(feed_server, fetcher):
+    """A feed item without an author or a picture gets its page's; the feed's own title, author and picture are kept."""
+    feed = feed_server.saved("rss.xml").replace(b"/media/2024/05/sleeper-at-dawn.jpg", b"/media/2024/05/the-feed-s-own.jpg")
+    # The drought story loses its author and picture in the feed; its page has both.
+    feed = re.sub(rb"<dc:creator><!\[CDATA\[Tomas Reyes\]\]></dc:creator>|<enclosure [^>]*dry-well[^>]*/>", b"", feed)
+    assert b"Tomas Reyes" not in feed and b"dry-well" not in feed
+    feed_server.set("/full.xml", body=feed, content_type="application/rss+xml")
+    source = add_source(feed_server, "/full.xml")
+    poll_source(source, fetcher)
+
+    described = WireItem.objects.get(source=source, title=NIGHT_TRAINS)  # title, author, picture: all in the feed
+    assert described.author == "Ines Kowalczyk"
+    assert described.image_url.endswith("/media/2024/05/the-feed-s-own.jpg")
+    assert "<blockquote>" in described.html and not described.from_feed_only
+    drought = WireItem.objects.get(source=source, title="Drought forces Marrow Valley farmers to share wells")
+    assert drought.author == "Tomas Reyes"
+    assert drought.image_url.endswith("/media/2024/05/dry-well.jpg")
 
 
 def test_an_edited_item_updates_and_keeps_its_earlier_version(feed_server, fetcher):
