@@ -177,33 +177,64 @@ def compare(a, b):
 def compare_many(a, others):
     """compare(a, b) for each story b of `others`, in order.
 
-    The same scores, with the costly parts done for all of `others` at once:
-    each kind of sentence vector in one matrix product, the MinHash
-    signatures in one comparison, the character n-grams in one sparse
-    product. A same-story check compares a new story with 200 others.
+    The same scores, worked out for all of `others` at once: each kind of
+    sentence vector in one matrix product, the MinHash signatures in one
+    comparison, the character n-grams in one sparse product, and each blend
+    of BLENDS applied to every pair it is for as one array expression. A
+    same-story check compares a new story with 200 others.
     """
     others = list(others)
     if not others:
         return []
-    features = [{"entities": entity_overlap(a.entities, b.entities)} for b in others]
+    count = len(others)
+    features = {"entities": np.array([entity_overlap(a.entities, b.entities) for b in others])}
+    present = {"entities": np.ones(count, dtype=bool)}
+
+    def add(name, indices, values):
+        features[name] = np.zeros(count)
+        features[name][indices] = values
+        present[name] = np.zeros(count, dtype=bool)
+        present[name][indices] = True
+
     if a.chars is not None:
         with_chars = [i for i, b in enumerate(others) if b.chars is not None]
         if with_chars:
             from scipy.sparse import vstack
 
             products = vstack([others[i].chars for i in with_chars]) @ a.chars.T
-            for i, value in zip(with_chars, np.asarray(products.todense()).ravel().tolist()):
-                features[i]["chars"] = value
+            add("chars", with_chars, np.asarray(products.todense(), dtype=np.float64).ravel())
     for kind in ("english", "multilingual"):
         if kind not in a.vectors:
             continue
         with_kind = [i for i, b in enumerate(others) if kind in b.vectors]
         if with_kind:
             matrix = np.stack([np.asarray(others[i].vectors[kind]) for i in with_kind])
-            for i, value in zip(with_kind, (matrix @ np.asarray(a.vectors[kind])).tolist()):
-                features[i][kind] = value
-    return [scored(a, b, features[i], containment) for i, (b, containment)
-            in enumerate(zip(others, containments(a.signature, [b.signature for b in others])))]
+            add(kind, with_kind, (matrix @ np.asarray(a.vectors[kind])).astype(np.float64))
+
+    # Each pair's rating by the first blend for its languages whose features it has (blend_for).
+    english = np.array([a.english and b.english for b in others])
+    rating = np.zeros(count)
+    rated = np.zeros(count, dtype=bool)
+    for for_english, intercept, weights in BLENDS:
+        usable = ~rated if for_english is None else ~rated & (english == for_english)
+        for name in weights:
+            usable &= present.get(name, False)
+        if usable.any():
+            total = np.zeros(count)
+            for name, weight in weights.items():  # in scored()'s order, for the same sums
+                total += weight * features[name]
+            rating[usable] = (intercept - total)[usable]
+            rated |= usable
+    assert rated.all(), "the last blend needs no model"
+    similarity = np.clip((4.0 - rating) / 3.0, 0.0, 1.0)
+    containment = np.array(containments(a.signature, [b.signature for b in others]))
+    shorter = np.minimum(a.signature.size, np.array([b.signature.size for b in others]))
+    copy = (containment >= COPY_CONTAINMENT) & (shorter >= MIN_COPY_SHINGLES)
+    # A copy is the same story, however its boilerplate moved the blend.
+    similarity = np.where(copy, np.maximum(similarity, containment), similarity)
+    same = copy | (similarity >= SAME_STORY_SIMILARITY)
+    return [Comparison(value, is_same, is_copy, contained) for value, is_same, is_copy, contained
+            in zip(similarity.tolist(), same.tolist(), copy.tolist(), containment.tolist())]
 
 
 def containments(signature, others):
