@@ -53,7 +53,7 @@ def test_int8_vectors_point_where_the_package_s_do(package_encoder, tmp_path):
     assert ours.shape == (len(TEXTS), 512) and ours.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     agreement = cosines(ours, theirs)
-    assert agreement.min() > 0.95 and agreement.mean() > 0.985
+    assert agreement.min() > 0.995 and agreement.mean() > 0.999
     # A text gets the same vector whatever is encoded beside it.
     np.testing.assert_array_equal(ours[3:5], faster.encode(TEXTS[3:5]))
     # What matching reads of them: the same order of likeness.
