@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from newsdesk.sections.encoder_onnx import quantize_int8, run_in_child, session_options
+
 logger = logging.getLogger(__name__)
 
 # Bump when the graph changes, so model files of the old graph are not reused.
@@ -89,27 +91,11 @@ def model_file(cache_dir):
     with _build_lock:
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
-            build_in_child(folder, path.name)
+            # The quantizer holds copies of the graph while it works (a worker
+            # loading every model peaked 40 MB higher): a child pays that.
+            run_in_child("newsdesk.copies.universal_onnx", "child_main", str(folder), path.name,
+                         what="the multilingual encoder's model")
     return path
-
-
-def build_in_child(folder, name):
-    """Write the model to `folder`/`name` from a fresh Python process, and wait for it.
-
-    ONNX Runtime's quantizer holds copies of the graph while it works (about
-    40 MB more at the peak of a worker that loads every model): the child
-    pays that, as for MiniLM (sections/encoder_onnx.keep_in_child).
-    """
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from newsdesk.copies.universal_onnx import child_main; "
-         "child_main(sys.argv[1], sys.argv[2])", str(folder), name],
-        capture_output=True, text=True, timeout=600,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"building the multilingual encoder's model failed: {result.stderr.strip()[-2000:]}")
 
 
 def child_main(folder, name):
@@ -126,19 +112,11 @@ def child_main(folder, name):
 def write_model(backend, folder):
     """Writes the int8 model into `folder`; returns its path."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     source = folder / "float32.onnx"
     onnx.save(build_graph(backend), source)
     path = folder / "int8.onnx"
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # its advice to pre-process a graph that has nothing to fuse
-    try:
-        quantize_dynamic(source, path, per_channel=True, weight_type=QuantType.QInt8,
-                         nodes_to_exclude=list(FLOAT32_NODES))
-    finally:
-        root.setLevel(level)
+    quantize_int8(source, path, exclude=FLOAT32_NODES)
     return path
 
 
@@ -211,8 +189,6 @@ class UniversalOnnx:
     def __init__(self, backend, path, threads=1):
         import onnxruntime
 
-        from newsdesk.sections.encoder_onnx import session_options
-
         self.backend = backend
         self.session = onnxruntime.InferenceSession(str(path), session_options(threads),
                                                     providers=["CPUExecutionProvider"])
@@ -227,34 +203,30 @@ class UniversalOnnx:
 
     def _encode(self, texts):
         out = np.empty((len(texts), 512), dtype=np.float32)
-        tokenize = self.backend.sp.encode
-        # One text a run, unlike the package's micro-batches: int8 activations
-        # are scaled by the largest value in the run, so a text's vector would
-        # change with the texts beside it; with one a run it never does.
         for i, text in enumerate(texts):
-            ids = tokenize(text, out_type=int, add_bos=True, add_eos=True)
-            self._encode_group([ids], len(ids), out[i:i + 1])
+            out[i] = self._encode_one(self.backend.sp.encode(text, out_type=int, add_bos=True, add_eos=True))
         return out
 
-    def _encode_group(self, group, tokens, out):
-        """The texts of `group` (token id lists) into the rows of `out`, as the package's numpy pass does."""
+    def _encode_one(self, ids):
+        """One text's vector from its token ids, as the package's numpy pass computes it.
+
+        One text a run, unlike the package's micro-batches: int8 activations
+        are scaled by the largest value in the run, so a text's vector would
+        change with the texts beside it; with one a run it never does.
+        """
         backend = self.backend
-        lengths = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        ids = np.fromiter((token for text in group for token in text), dtype=np.int64, count=tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
+        ids = np.asarray(ids, dtype=np.int64)
         chunk = ids % 17  # the embedding table is quantized in 17 interleaved chunks
         embedded = backend.table[ids].astype(np.float32)
         embedded *= backend.scale[chunk, None]
         embedded += backend.lo[chunk, None]
-        windows = backend._window_index(starts, lengths, tokens)
+        windows = backend._window_index(np.zeros(1, dtype=np.int64), np.array([len(ids)]), len(ids))
         features = self.session.run(["features"], {"embedded": embedded, "windows": windows})[0]
 
-        # Per text: the sum of its tokens, projected and scaled by 1/√length, then the feed-forward layers.
-        mean = np.add.reduceat(features, starts, axis=0) @ backend.cnn_W
-        counts = lengths.astype(np.float32)
-        mean += counts[:, None] * backend.cnn_b
-        mean *= np.reciprocal(np.sqrt(counts))[:, None]
+        # The sum of its tokens, projected and scaled by 1/√length, then the feed-forward layers.
+        mean = features.sum(axis=0, keepdims=True) @ backend.cnn_W
+        mean += len(ids) * backend.cnn_b
+        mean *= np.float32(1 / np.sqrt(np.float32(len(ids))))
         y0 = np.maximum(mean @ backend.d0, 0)
         y1 = mean @ backend.p1
         y1 += y0 @ backend.d1
@@ -264,4 +236,4 @@ class UniversalOnnx:
         z += y2 @ backend.d3
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), backend.eps, None)))[:, None]
-        out[:] = z
+        return z[0]

@@ -173,8 +173,6 @@ def write_model(weights, layers, folder, name, quantized=True):
     if not quantized:
         onnx.save(build_graph(weights, layers, folder / f"{name}.data"), path)
         return path
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     with tempfile.TemporaryDirectory(prefix=".float32-", dir=folder) as work:
         source = Path(work) / "float32.onnx"
         model = build_graph(weights, layers, Path(work) / "float32.onnx.data")
@@ -182,9 +180,19 @@ def write_model(weights, layers, folder, name, quantized=True):
         exclude = [node.name for node in model.graph.node if node.name.startswith("pool_")]
         onnx.save(model, source)
         del model
-        with _quiet_root_logger():  # its advice to pre-process: the graph is already in ONNX Runtime's fused form
-            quantize_dynamic(source, path, per_channel=True, weight_type=QuantType.QInt8, nodes_to_exclude=exclude)
+        quantize_int8(source, path, exclude)
     return path
+
+
+def quantize_int8(source, path, exclude=()):
+    """ONNX Runtime's dynamic quantization of the model file `source` into `path`: int8 weights per output channel.
+
+    The nodes named in `exclude` keep their float32 weights.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with _quiet_root_logger():  # its advice to pre-process: our graphs are already in their final form
+        quantize_dynamic(source, path, per_channel=True, weight_type=QuantType.QInt8, nodes_to_exclude=list(exclude))
 
 
 @contextlib.contextmanager
@@ -321,8 +329,6 @@ def keep_in_child(weights, layers, quantized, folder, name):
     handed over in a temporary safetensors file, or PACKAGED.
     """
     import json
-    import subprocess
-    import sys
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -335,12 +341,26 @@ def keep_in_child(weights, layers, quantized, folder, name):
             save_file({key: np.ascontiguousarray(value) for key, value in weights.items()}, source)
         job = json.dumps({"weights": source, "layers": list(layers), "quantized": quantized,
                           "folder": str(folder), "name": name})
-        result = subprocess.run(
-            [sys.executable, "-c", "import sys; from newsdesk.sections.encoder_onnx import child_main; child_main(sys.argv[1])",
-             job], capture_output=True, text=True, timeout=600,
-        )
+        run_in_child("newsdesk.sections.encoder_onnx", "child_main", job, what="the int8 encoder")
+
+
+def run_in_child(module, function, *arguments, what="the model"):
+    """Call `module`.`function`(*arguments), all strings, in a fresh Python process; wait for it.
+
+    Building an int8 model briefly takes far more memory than using it: a
+    long-lived worker hands the building to a child. RuntimeError, with the
+    end of the child's error output, when it fails.
+    """
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", f"import sys; from {module} import {function}; {function}(*sys.argv[1:])",
+         *arguments],
+        capture_output=True, text=True, timeout=600,
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"building the int8 encoder failed: {result.stderr.strip()[-2000:]}")
+        raise RuntimeError(f"building {what} failed: {result.stderr.strip()[-2000:]}")
 
 
 def child_main(job):
