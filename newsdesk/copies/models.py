@@ -63,13 +63,16 @@ class Fingerprint(models.Model):
         return f"Fingerprint of {self.story_title()}"
 
     def sig(self):
-        # Imported here: numpy stays out of the web processes, which never compare.
-        from .minhash import Signature
-
-        data = bytes(self.signature)
+        """The stored signature as a minhash.Signature, read once while the field holds the same value."""
         kept = self.__dict__.get("_sig")
-        if kept is None or kept[0] != data:  # read once per signature: clustering asks for it at every check
-            kept = self.__dict__["_sig"] = (data, Signature.from_bytes(data, self.shingle_count))
+        # Clustering asks at every check for the same few hundred kept
+        # fingerprints: the field's object itself tells it has not changed.
+        if kept is None or kept[0] is not self.signature:
+            # Imported here: numpy stays out of the web processes, which never compare.
+            from .minhash import Signature
+
+            kept = self.__dict__["_sig"] = (self.signature, Signature.from_bytes(bytes(self.signature),
+                                                                                  self.shingle_count))
         return kept[1]
 
     def story_title(self):

@@ -56,7 +56,7 @@ from newsdesk.outbound import FetchError, backoff
 from newsdesk.outbound.configured import make_fetcher, shared_fetcher  # noqa: F401  (make_fetcher: callers' import)
 from newsdesk.copies.clusters import note_item as cluster_item
 from newsdesk.copies.linking import note_item, prepare_item
-from newsdesk.sections.filing import file_story
+from newsdesk.sections.filing import file_story, live_sections
 from newsdesk.stories.excerpts import plain_text
 
 from . import discovery, parsing
@@ -223,6 +223,14 @@ class SourcePoll:
         self.feed_host = urlsplit(source.url).hostname or ""
         self.page_hosts = set()
         self._rules = None
+        self._sections = None
+
+    @property
+    def sections(self):
+        """The site's live sections, for filing: read once per poll, as the rules are."""
+        if self._sections is None:
+            self._sections = live_sections()
+        return self._sections
 
     @property
     def rules(self):
@@ -347,7 +355,7 @@ class SourcePoll:
         for name, value in story.items():
             setattr(item, name, value)
         item.content_hash = digest
-        file_item(item, self.source.section, feed_item.tags)
+        file_item(item, self.source.section, feed_item.tags, self.sections)
         item.raw = bounded_raw(feed_item.raw)
         self.set_error(item, WireItem.Stage.PAGE, page_error)
         try:
@@ -590,7 +598,7 @@ class SourcePoll:
         logger.warning("Source %s failed (%d in a row): %s", source, failures, reason)
 
 
-def file_item(item, prior, categories=()):
+def file_item(item, prior, categories=(), sections=None):
     """Give a new item its section, confidence and suggestions.
 
     The source's section is only a prior and the feed's categories are
@@ -602,6 +610,7 @@ def file_item(item, prior, categories=()):
             "\n".join(part for part in (item.summary, item.text) if part),
             prior=prior,
             categories=categories,
+            sections=sections,
         )
     except Exception:  # a failing model must not cost the story: it waits in its source's section
         logger.exception("Filing %s failed; it keeps its source's section", item.url)

@@ -1,6 +1,7 @@
 """Extraction of stories from saved pages: the body only, quotes kept, metadata read."""
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -104,6 +105,44 @@ def test_without_metadata_the_story_is_the_same_and_the_page_s_fields_are_left_o
     assert (bare.text, bare.html, bare.language, bare.url) == (full.text, full.html, full.language, full.url)
     assert (bare.title, bare.author, bare.published, bare.image) == (None, None, None, None)
     assert full.author == "Jane Doe"
+
+
+BYLINE_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta property="og:image" content="/media/harbour.jpg"></head><body>
+<header><a href="/">Harbour Gazette</a> <a href="/tag/ports">Ports</a> <a href="/category/business">Business</a></header>
+<article><h1>Harbour dues rise for the first time in a decade</h1>
+<p class="byline">By <span class="author">Ana Ferreira</span>, <time datetime="2026-02-11">11 February 2026</time></p>
+<p>The harbour board voted on Tuesday to raise mooring dues by six per cent from April, the first rise since 2016.</p>
+<p>Fishing crews said the rise would fall hardest on the smallest boats, which pay the same fee per berth as yachts.</p>
+<p>The board said the money would repair the north quay, closed since a storm cracked its wall last winter.</p>
+</article><footer><a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></footer></body></html>"""
+
+
+@pytest.mark.parametrize("page", ["republished_story.html", "windows1252_story.html", "byline"])
+def test_the_page_s_fields_are_those_trafilatura_s_metadata_search_finds(page):
+    """Title, author, date, picture and address as trafilatura.extract_metadata gives them.
+
+    Extraction runs its steps for these fields only, not its search for
+    categories, tags and licence: this pins the two to the same answers.
+    """
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    from newsdesk.wire.extraction import DATE_OPTIONS
+
+    html = BYLINE_PAGE if page == "byline" else read(page)
+    url = "https://gazette.example/business/harbour-dues"
+    found = extract(html, url=url)
+    expected = extract_metadata(trafilatura.load_html(html), url, dict(DATE_OPTIONS))
+
+    assert found.title == expected.title
+    assert found.author == expected.author
+    assert found.published == expected.date
+    assert found.image == (urljoin(url, expected.image) if expected.image else None)
+    assert found.url == url
+    if page == "byline":
+        assert (found.author, found.published) == ("Ana Ferreira", "2026-02-11")
+        assert found.image == "https://gazette.example/media/harbour.jpg"
 
 
 def test_given_url_wins_over_the_canonical_one():
