@@ -22,6 +22,10 @@ the same pages in the same run (one process, in memory). The pace is the
 floor: N pages and feeds on H hosts at one request a second take at least
 (N + feeds) / H seconds, whatever the machine.
 
+The site's sentence encoders are built (once per site, as a worker does at
+its first story) before the clock starts; the processor time per item of the
+pipeline's main process and of its extraction processes is printed too.
+
 `--single-feed N` is the earlier measure: one feed of N pages on one host
 with no pace, the pipeline beside bare trafilatura and our own extraction.
 
