@@ -83,8 +83,8 @@ def assert_failing(case, reason_pattern):
     return reason
 
 
-def assert_fetch_deadline(case, slowest_fetches=1):
-    """The hostile source's poll ended within its fetch deadlines plus a margin (a bound, not a speed)."""
+def assert_fetch_deadline(case, slowest_fetches=1, margin=10):
+    """The hostile source's poll ended within its fetch deadlines plus a margin of seconds (a bound, not a speed)."""
     seconds = float(row(case)["seconds"])
-    limit = FETCH_TIMEOUT * slowest_fetches + 10
+    limit = FETCH_TIMEOUT * slowest_fetches + margin
     assert seconds < limit, f"Polling the source took {seconds} s, more than {limit} s."
