@@ -240,11 +240,14 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def _run(tree: HtmlElement, url: str | None, options: dict, metadata: bool = True):
-    """The one trafilatura run, on a copy of tree: its Document (with metadata, if asked), or None when it found no text."""
+    """The one trafilatura run: its Document (with metadata, if asked), or None when it found no text."""
     try:
+        # Read before extracting, as trafilatura does: its extraction prunes the tree in place.
+        found = _page_metadata(tree, url) if metadata else None
         document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
-        if document is not None and metadata:
-            _add_metadata(document, tree, url)
+        if document is not None and found is not None:
+            for name in ("title", "author", "date", "image", "url"):
+                setattr(document, name, getattr(found, name))
         return document
     except Exception as error:  # noqa: BLE001 - see below
         # trafilatura and htmldate have their own bugs on hostile markup (an
@@ -423,8 +426,8 @@ def _to_html(body: etree._Element) -> str:
 # metadata
 
 
-def _add_metadata(document, tree: HtmlElement, url: str | None) -> None:
-    """Fill the document's title, author, date, picture and address from the page, as trafilatura's metadata search does.
+def _page_metadata(tree: HtmlElement, url: str | None):
+    """The page's title, author, date, picture and address (a trafilatura Document), as its metadata search finds them.
 
     trafilatura.metadata.extract_metadata, step by step, for the fields a
     story reads: its search for categories, tags, licence and site name
@@ -442,8 +445,7 @@ def _add_metadata(document, tree: HtmlElement, url: str | None) -> None:
     found.url = found.url or page_metadata.extract_url(tree, url)
     found.date = find_date(tree, url=found.url, **DATE_OPTIONS)
     found.clean_and_trim()
-    for name in ("title", "author", "date", "image", "url"):
-        setattr(document, name, getattr(found, name))
+    return found
 
 
 def _language(tree: HtmlElement) -> str | None:
