@@ -178,6 +178,10 @@ def worker(no_scheduler):
     if backend not in WORKER_COMMANDS:
         raise click.ClickException(f"No worker is known for the task backend {backend!r}.")
     name, *args = WORKER_COMMANDS[backend]
+    if name == "rqworker":
+        from newsdesk.warmup import warm_up_worker
+
+        warm_up_worker()  # before RQ forks a work horse for each job
     scheduler = None if no_scheduler else Scheduler()
     if scheduler:
         scheduler.start()

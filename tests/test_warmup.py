@@ -1,4 +1,13 @@
-"""A web worker does at start what its first request would: URL modules imported, reader templates compiled."""
+"""A worker does at start what its first request or job would.
+
+A web worker imports its URL modules and compiles the reader templates; a task
+worker imports what its jobs import, before it forks a work horse for each.
+"""
+
+import json
+import os
+import subprocess
+import sys
 
 from django.template import engines
 from django.urls import clear_url_caches, get_resolver
@@ -20,3 +29,40 @@ def test_warm_up_compiles_every_reader_template_and_indexes_the_urls():
     warm_up()
     assert names <= cached_template_names()
     assert get_resolver()._populated
+
+
+# Run in a fresh interpreter: this test process has imported everything already.
+WORKER_WARM_UP = """
+import json, os, sys, threading
+import django
+django.setup()
+from django.db import connections
+from newsdesk.warmup import warm_up_worker
+before = set(sys.modules)
+warm_up_worker()
+print(json.dumps({
+    "imported": sorted(set(sys.modules) - before),
+    "threads": threading.active_count(),
+    "connected": [alias for alias in connections if connections[alias].connection is not None],
+}))
+"""
+
+
+def test_a_task_worker_imports_what_its_jobs_need_before_it_forks_and_nothing_that_forbids_forking(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("NEWSDESK_", "DJANGO_"))}
+    env.update(DJANGO_SETTINGS_MODULE="newsdesk.settings", NEWSDESK_DATA_DIR=str(tmp_path))
+    ran = subprocess.run([sys.executable, "-c", WORKER_WARM_UP], env=env, capture_output=True, text=True,
+                         timeout=300, check=True)
+    report = json.loads(ran.stdout.strip().splitlines()[-1])
+    imported = set(report["imported"])
+    # What each job's work horse used to import on its own: Wagtail's hooks (the
+    # publish log, the reference index), the wire pipeline and its libraries.
+    assert {"wagtail.documents.wagtail_hooks", "wagtail.images.wagtail_hooks", "newsdesk.wire.wagtail_hooks",
+            "newsdesk.wire.pipeline", "newsdesk.copies.linking", "trafilatura", "datasketch", "sklearn"} <= imported
+    # A fork copies one thread: no Python thread may be running (numpy's and
+    # scipy's OpenBLAS start their own, and start them again in a forked
+    # child), no pool that would not (ONNX Runtime's, torch's) may exist, and
+    # no database connection may be shared with the horses.
+    assert report["threads"] == 1
+    assert not {"onnxruntime", "torch"} & imported
+    assert report["connected"] == []

@@ -73,6 +73,15 @@ def base_environment(data_dir, database, **settings):
     return env
 
 
+WARM_SITE = """
+from newsdesk.copies import meaning
+from newsdesk.sections.training import retrain
+retrain()
+meaning.english_available() and meaning.english_vectors(["a"])
+meaning.multilingual_available() and meaning.multilingual_vectors(["a"])
+"""
+
+
 @pytest.fixture(scope="session")
 def site_template(postgres_admin, redis_client, tmp_path_factory):
     """A database and data folder where `newsdesk setup` has run, to be copied by each test."""
@@ -85,10 +94,12 @@ def site_template(postgres_admin, redis_client, tmp_path_factory):
             capture_output=True, text=True, timeout=600,
         )
         assert setup.returncode == 0, setup.stderr[-5000:]
-        # A running site has trained its section model; training here, once,
-        # spares every test's first worker the seconds it takes.
+        # A running site has trained its section model and built its int8
+        # sentence encoders (in its data folder); doing both here, once, spares
+        # every test's first worker the 10-40 s they take, which on a slow
+        # machine ate the time a test gives its worker to get going.
         train = subprocess.run(
-            newsdesk_command("shell", "-c", "from newsdesk.sections.training import retrain; retrain()"),
+            newsdesk_command("shell", "-c", WARM_SITE),
             env=base_environment(data_dir, database_url(name)), capture_output=True, text=True, timeout=600,
         )
         assert train.returncode == 0, train.stderr[-5000:]

@@ -87,7 +87,7 @@ def test_worker_killed_mid_ingest_and_publishing_loses_and_repeats_nothing(produ
             stored = site.sql(ITEMS_STORED)[0][0]
             return 3 <= stored < total - 3 and site.sql(LEASES_HELD)[0][0]
 
-        wait_until(mid_ingest, 60, "the first worker never got into the middle of ingesting", every=0.1)
+        wait_until(mid_ingest, 120, "the first worker never got into the middle of ingesting", every=0.1)
         forked = children(first.pid)
         for pid in [first.pid, *forked]:
             os.kill(pid, signal.SIGKILL)
