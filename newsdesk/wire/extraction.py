@@ -129,6 +129,7 @@ def extract(
     learnt: frozenset[str] | set[str] = frozenset(),
     options: dict | None = None,
     metadata: bool = True,
+    date: bool = True,
 ) -> Extraction:
     """Extract the story from a saved page; raise ExtractionError if it holds none.
 
@@ -146,10 +147,11 @@ def extract(
     picture (None in the result) for a caller that has them already: the
     text is the same, for about a fifth less time a page (trafilatura's
     metadata search looks for authors, categories, tags and licences all
-    over the page).
+    over the page). ``date=False`` leaves out the date alone (htmldate's
+    search, about 1.6 ms a page), for a caller that takes its dates elsewhere.
     """
     tree = _parse(html)
-    document = _run(tree, url, TRAFILATURA_OPTIONS | {"fast": fast} | (options or {}), metadata)
+    document = _run(tree, url, TRAFILATURA_OPTIONS | {"fast": fast} | (options or {}), metadata, date)
     if document is None:
         raise ExtractionError("no article text found in the page")
     return _story(tree, document, url, learnt)
@@ -239,11 +241,11 @@ def _declared_charset(head: bytes) -> str | None:
         return None
 
 
-def _run(tree: HtmlElement, url: str | None, options: dict, metadata: bool = True):
+def _run(tree: HtmlElement, url: str | None, options: dict, metadata: bool = True, date: bool = True):
     """The one trafilatura run: its Document (with metadata, if asked), or None when it found no text."""
     try:
         # Read before extracting, as trafilatura does: its extraction prunes the tree in place.
-        found = _page_metadata(tree, url) if metadata else None
+        found = _page_metadata(tree, url, date) if metadata else None
         document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
         if document is not None and found is not None:
             for name in ("title", "author", "date", "image", "url"):
@@ -426,7 +428,7 @@ def _to_html(body: etree._Element) -> str:
 # metadata
 
 
-def _page_metadata(tree: HtmlElement, url: str | None):
+def _page_metadata(tree: HtmlElement, url: str | None, date: bool = True):
     """The page's title, author, date, picture and address (a trafilatura Document), as its metadata search finds them.
 
     trafilatura.metadata.extract_metadata, step by step, for the fields a
@@ -443,7 +445,7 @@ def _page_metadata(tree: HtmlElement, url: str | None):
     found.title = found.title or page_metadata.extract_title(tree)
     found.author = found.author or page_metadata.extract_author(tree)
     found.url = found.url or page_metadata.extract_url(tree, url)
-    found.date = find_date(tree, url=found.url, **DATE_OPTIONS)
+    found.date = find_date(tree, url=found.url, **DATE_OPTIONS) if date else None
     found.clean_and_trim()
     return found
 

@@ -401,10 +401,12 @@ class SourcePoll:
             try:
                 page = self.fetcher.fetch(feed_item.url, accept="text/html,application/xhtml+xml")
                 # The page's title, author and picture only fill what the feed left out:
-                # when it left nothing out, the page's metadata is not searched for.
+                # when it left nothing out, the page's metadata is not searched for. Its
+                # date never is: htmldate gives a day, and the item keeps the feed's time.
                 wanted = not (fields["title"] and fields["author"] and fields["image_url"])
                 extraction = extract_for_source(self.source, page.content, extractor=extract_page, url=page.url,
-                                                fast=conf.get("NEWSDESK_FAST_EXTRACTION"), metadata=wanted)
+                                                fast=conf.get("NEWSDESK_FAST_EXTRACTION"), metadata=wanted,
+                                                date=False)
             except (FetchError, ExtractionError) as error:
                 fields.update(
                     feed_story(feed_html, feed_item.url),

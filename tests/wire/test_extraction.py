@@ -1,5 +1,6 @@
 """Extraction of stories from saved pages: the body only, quotes kept, metadata read."""
 
+import dataclasses
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -105,6 +106,16 @@ def test_without_metadata_the_story_is_the_same_and_the_page_s_fields_are_left_o
     assert (bare.text, bare.html, bare.language, bare.url) == (full.text, full.html, full.language, full.url)
     assert (bare.title, bare.author, bare.published, bare.image) == (None, None, None, None)
     assert full.author == "Jane Doe"
+
+
+def test_without_the_date_only_the_date_is_left_out():
+    """date=False, as the pipeline asks (an item keeps its feed's time): htmldate's search is skipped."""
+    full = extract(BYLINE_PAGE, url="https://gazette.example/harbour-dues")
+    undated = extract(BYLINE_PAGE, url="https://gazette.example/harbour-dues", date=False)
+
+    assert full.published == "2026-02-11"
+    assert undated.published is None
+    assert undated == dataclasses.replace(full, published=None)
 
 
 BYLINE_PAGE = """<!doctype html><html><head><meta charset="utf-8">
