@@ -17,9 +17,8 @@ Imported once in the parent, before any fork, the horses share them.
 """
 
 import logging
-from pathlib import Path
-
 from importlib import import_module
+from pathlib import Path
 
 from django.apps import apps
 from django.template import TemplateDoesNotExist, TemplateSyntaxError

@@ -40,11 +40,32 @@ from django.db import connections
 from newsdesk.warmup import warm_up_worker
 before = set(sys.modules)
 warm_up_worker()
-print(json.dumps({
+report = {
     "imported": sorted(set(sys.modules) - before),
     "threads": threading.active_count(),
     "connected": [alias for alias in connections if connections[alias].connection is not None],
-}))
+}
+# A job in a forked child, as RQ's work horse runs it: OpenBLAS's threads
+# (numpy's product), the extraction a poll does and a MinHash signature.
+# A child that hangs is killed by the test's time limit.
+reader, writer = os.pipe()
+child = os.fork()
+if child == 0:
+    import numpy
+    from newsdesk.copies.minhash import signature
+    from newsdesk.wire.extraction import extract
+    page = "<html><body><article>" + "<p>The harbour board voted to raise the mooring dues by six per cent.</p>" * 5
+    product = float((numpy.ones((300, 300)) @ numpy.ones((300, 300)))[0, 0])
+    done = {"product": product, "text": extract(page + "</article></body></html>").text[:25],
+            "signature": bool(signature("the harbour board voted to raise the dues " * 10).size),
+            "imported_in_child": sorted(set(sys.modules) - before - set(report["imported"]))}
+    os.write(writer, json.dumps(done).encode())
+    os._exit(0)
+os.close(writer)
+with os.fdopen(reader) as pipe:
+    report["child"] = json.loads(pipe.read())
+report["child_exit"] = os.waitpid(child, 0)[1]
+print(json.dumps(report))
 """
 
 
@@ -66,3 +87,9 @@ def test_a_task_worker_imports_what_its_jobs_need_before_it_forks_and_nothing_th
     assert report["threads"] == 1
     assert not {"onnxruntime", "torch"} & imported
     assert report["connected"] == []
+    # And a job forked after it runs: BLAS, extraction and signatures work in the child.
+    assert report["child_exit"] == 0
+    assert report["child"]["product"] == 300.0
+    assert report["child"]["text"] == "The harbour board voted t"
+    assert report["child"]["signature"]
+    assert report["child"]["imported_in_child"] == [], "the forked job still imported these itself"
